@@ -1,0 +1,118 @@
+"""The one configuration object of Tremplin.
+
+Built lazily by `get_settings()` (never at import time) from `TREMPLIN_*` environment variables and an optional
+`.env` file. Every misconfiguration surfaces as a `ConfigError` naming the setting, which the CLI prints on one
+line and turns into exit code 2.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LLMProvider = Literal["local", "mistral", "openai_compatible", "rules"]
+
+# Values that must never reach production: the shipped development defaults and obvious placeholders.
+_PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev-secret-change-me", "secret", "xxx", "todo"}
+DEV_SECRET_KEY = "dev-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TREMPLIN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Database, model file and runtime data.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    llm_provider: LLMProvider = "local"
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    llm_backoff_s: float = Field(default=1.0, ge=0)
+    llm_max_backoff_s: float = Field(default=30.0, ge=0)
+    llm_repair_retries: int = Field(default=1, ge=0, le=3)
+
+    mistral_api_key: SecretStr = SecretStr("")
+    mistral_endpoint: str = "https://api.mistral.ai"
+    mistral_model: str = "mistral-small-latest"
+
+    openai_base_url: str = ""
+    openai_api_key: SecretStr = SecretStr("not-needed")
+    openai_model: str = ""
+
+    local_model_path: Path | None = Field(default=None, description="Defaults to data_dir/models/<file>.")
+    local_threads: int = Field(default=2, ge=1, le=64)
+    local_context: int = Field(default=2048, ge=512, le=32768)
+    local_max_tokens: int = Field(default=512, ge=16, le=4096)
+
+    @model_validator(mode="after")
+    def _check_provider_settings(self) -> Settings:
+        if self.llm_provider == "mistral" and not self.mistral_api_key.get_secret_value().strip():
+            raise ValueError(
+                "TREMPLIN_MISTRAL_API_KEY is empty but TREMPLIN_LLM_PROVIDER=mistral "
+                "(a self-hosted server without auth accepts any non-empty value)"
+            )
+        if self.llm_provider == "openai_compatible":
+            if not self.openai_base_url:
+                raise ValueError("TREMPLIN_OPENAI_BASE_URL is required when TREMPLIN_LLM_PROVIDER=openai_compatible")
+            if not self.openai_model:
+                raise ValueError("TREMPLIN_OPENAI_MODEL is required when TREMPLIN_LLM_PROVIDER=openai_compatible")
+        if self.env == "production":
+            if self.secret_key.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS or len(
+                self.secret_key.get_secret_value()
+            ) < 32:
+                raise ValueError(
+                    "TREMPLIN_SECRET_KEY is a placeholder or shorter than 32 characters, refused in production"
+                )
+            if (
+                self.llm_provider == "mistral"
+                and self.mistral_api_key.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS
+            ):
+                raise ValueError("TREMPLIN_MISTRAL_API_KEY is a placeholder, refused in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'tremplin.db'}"
+
+    @property
+    def effective_local_model_path(self) -> Path:
+        from app.llm.local_model import MODEL_FILENAME
+
+        return self.local_model_path or self.data_dir / "models" / MODEL_FILENAME
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.data_dir / "checkpoints.sqlite"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one readable `ConfigError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        name = f"TREMPLIN_{field.upper()}" if field else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if field:
+            raise ConfigError(f"{name}: {message}") from None
+        raise ConfigError(message) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
