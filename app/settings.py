@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.errors import ConfigError
@@ -22,7 +22,11 @@ LLMProvider = Literal["local", "mistral", "openai_compatible", "rules"]
 
 # Values that must never reach production: the shipped development defaults and obvious placeholders.
 _PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev-secret-change-me", "secret", "xxx", "todo"}
-DEV_SECRET_KEY = "dev-secret-change-me"
+DEV_SECRET_KEY = "dev-secret-change-me"  # noqa: S105 (development only; refused in production)
+
+
+def _is_placeholder(secret: str) -> bool:
+    return secret.strip().lower() in _PLACEHOLDER_SECRETS
 
 
 class Settings(BaseSettings):
@@ -34,6 +38,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Database, model file and runtime data.")
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    rubrics_dir: Path = PROJECT_ROOT / "rubrics"
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -58,31 +64,26 @@ class Settings(BaseSettings):
     local_context: int = Field(default=2048, ge=512, le=32768)
     local_max_tokens: int = Field(default=512, ge=16, le=4096)
 
-    @model_validator(mode="after")
-    def _check_provider_settings(self) -> Settings:
+    def problems(self) -> list[str]:
+        """Semantic misconfigurations, one line each naming the setting. Empty when the settings are usable."""
+        found: list[str] = []
         if self.llm_provider == "mistral" and not self.mistral_api_key.get_secret_value().strip():
-            raise ValueError(
-                "TREMPLIN_MISTRAL_API_KEY is empty but TREMPLIN_LLM_PROVIDER=mistral "
-                "(a self-hosted server without auth accepts any non-empty value)"
+            found.append(
+                "TREMPLIN_MISTRAL_API_KEY: empty but TREMPLIN_LLM_PROVIDER=mistral "
+                "(for a self-hosted server without auth, any non-empty value works)"
             )
         if self.llm_provider == "openai_compatible":
             if not self.openai_base_url:
-                raise ValueError("TREMPLIN_OPENAI_BASE_URL is required when TREMPLIN_LLM_PROVIDER=openai_compatible")
+                found.append("TREMPLIN_OPENAI_BASE_URL: required when TREMPLIN_LLM_PROVIDER=openai_compatible")
             if not self.openai_model:
-                raise ValueError("TREMPLIN_OPENAI_MODEL is required when TREMPLIN_LLM_PROVIDER=openai_compatible")
+                found.append("TREMPLIN_OPENAI_MODEL: required when TREMPLIN_LLM_PROVIDER=openai_compatible")
         if self.env == "production":
-            if self.secret_key.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS or len(
-                self.secret_key.get_secret_value()
-            ) < 32:
-                raise ValueError(
-                    "TREMPLIN_SECRET_KEY is a placeholder or shorter than 32 characters, refused in production"
-                )
-            if (
-                self.llm_provider == "mistral"
-                and self.mistral_api_key.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS
-            ):
-                raise ValueError("TREMPLIN_MISTRAL_API_KEY is a placeholder, refused in production")
-        return self
+            secret = self.secret_key.get_secret_value()
+            if _is_placeholder(secret) or len(secret) < 32:
+                found.append("TREMPLIN_SECRET_KEY: a placeholder or shorter than 32 characters, refused in production")
+            if self.llm_provider == "mistral" and _is_placeholder(self.mistral_api_key.get_secret_value()):
+                found.append("TREMPLIN_MISTRAL_API_KEY: a placeholder, refused in production")
+        return found
 
     @property
     def effective_database_url(self) -> str:
@@ -99,18 +100,26 @@ class Settings(BaseSettings):
         return self.data_dir / "checkpoints.sqlite"
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build settings, turning validation errors into one readable `ConfigError`."""
-    try:
-        return Settings(**overrides)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
+def validation_messages(exc: ValidationError) -> list[str]:
+    """One line per invalid setting, named as the environment variable that sets it."""
+    lines = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"])
         name = f"TREMPLIN_{field.upper()}" if field else "settings"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        if field:
-            raise ConfigError(f"{name}: {message}") from None
-        raise ConfigError(message) from None
+        lines.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
+    return lines
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings and refuse unusable ones with a one-line `ConfigError`."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(validation_messages(exc)[0]) from None
+    problems = settings.problems()
+    if problems:
+        raise ConfigError(problems[0])
+    return settings
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,42 @@
+"""`tremplin serve`: check everything the service needs, then run it (one worker: Chainlit sessions are in-process)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from app.db.engine import get_engine, require_database
+from app.errors import ConfigError
+from app.llm.local_model import verify_model
+from app.prompts import get_prompt_registry
+from app.rubrics import get_rubrics
+from app.settings import get_settings
+
+
+def preflight() -> None:
+    """Raise `ConfigError` on the first misconfiguration, before anything listens."""
+    settings = get_settings()
+    status = require_database(get_engine())
+    if status.revision != status.head:
+        raise ConfigError(
+            f"TREMPLIN_DATABASE_URL: schema at revision {status.revision}, expected {status.head}; "
+            "run `tremplin db upgrade`"
+        )
+    if settings.llm_provider == "local":
+        verify_model(settings.effective_local_model_path)
+    get_prompt_registry()
+    get_rubrics()
+
+
+def serve(*, host: str | None, port: int | None) -> None:
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    preflight()
+    base = f"http://{host}:{port}"
+    print(f"Tremplin is starting on {base} (model provider: {settings.llm_provider})")
+    print(f"  candidate chat:  {base}/chat")
+    print(f"  referent area:   {base}/")
+    print(f"  health:          {base}/healthz")
+    from app.web.main import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, workers=1, log_level="info")
