@@ -79,7 +79,7 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     from app.settings import get_settings
 
     for key in list(os.environ):
-        if key.startswith("TREMPLIN_") and key != "TREMPLIN_TEST_POSTGRES_URL":
+        if key.startswith("TREMPLIN_") and key not in {"TREMPLIN_TEST_POSTGRES_URL", "TREMPLIN_UPDATE_SNAPSHOTS"}:
             monkeypatch.delenv(key)
     monkeypatch.setenv("TREMPLIN_DATA_DIR", str(tmp_path_factory.mktemp("var")))
     monkeypatch.setenv("TREMPLIN_LLM_PROVIDER", "rules")
