@@ -29,11 +29,6 @@ def _database(settings: Settings) -> str:
     from app.db.engine import make_engine, require_database
 
     status = require_database(make_engine(settings.effective_database_url))
-    if status.revision != status.head:
-        raise ConfigError(
-            f"TREMPLIN_DATABASE_URL: schema at revision {status.revision}, expected {status.head}; "
-            "run `tremplin db upgrade`"
-        )
     return f"{status.dialect}, schema at {status.revision} (latest)"
 
 

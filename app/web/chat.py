@@ -29,6 +29,8 @@ FALLBACK_REPLY = (
     "Votre message n'est pas perdu. Réessayez dans quelques minutes ou demandez à parler à un conseiller."
 )
 HISTORY_TURNS = 6
+# Until invitations bind a candidate to an offer (chat issue), the demo chat is about this training.
+DEMO_TRAINING = "Aide-soignant·e"
 
 
 @cl.on_chat_start
@@ -46,8 +48,10 @@ async def on_message(message: cl.Message) -> None:
         return
 
     history: list[dict[str, str]] = cl.user_session.get("history") or []
-    history.append({"role": "candidate", "content": text})
-    prompt = get_prompt_registry().render("chat/reply", history=history[-HISTORY_TURNS * 2 :])
+    history.append({"role": "user", "content": text})
+    prompt = get_prompt_registry().render(
+        "chat/reply", training_title=DEMO_TRAINING, history=history[-HISTORY_TURNS * 2 :]
+    )
     gateway = await asyncio.to_thread(get_gateway)
     reply = cl.Message(content="")
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uvicorn
 
 from app.db.engine import get_engine, require_database
-from app.errors import ConfigError
 from app.llm.local_model import verify_model
 from app.prompts import get_prompt_registry
 from app.rubrics import get_rubrics
@@ -15,12 +14,7 @@ from app.settings import get_settings
 def preflight() -> None:
     """Raise `ConfigError` on the first misconfiguration, before anything listens."""
     settings = get_settings()
-    status = require_database(get_engine())
-    if status.revision != status.head:
-        raise ConfigError(
-            f"TREMPLIN_DATABASE_URL: schema at revision {status.revision}, expected {status.head}; "
-            "run `tremplin db upgrade`"
-        )
+    require_database(get_engine())
     if settings.llm_provider == "local":
         verify_model(settings.effective_local_model_path)
     get_prompt_registry()

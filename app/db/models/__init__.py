@@ -1,0 +1,72 @@
+"""Every table of Tremplin. Importing this package registers them all on `SQLModel.metadata` (Alembic's target)."""
+
+from app.db.models.assessments import (
+    AssessmentSession,
+    AssessmentSessionBase,
+    AssessmentSessionCreate,
+    AssessmentSessionPublic,
+    Flow,
+    Message,
+    MessagePublic,
+    MessageRole,
+    SessionStatus,
+)
+from app.db.models.audit_events import GENESIS_HASH, AuditEvent
+from app.db.models.base import UTCDateTime, utcnow
+from app.db.models.candidates import Candidate, CandidatePublic, new_pseudonym
+from app.db.models.offers import (
+    Schedule,
+    TrainingOffer,
+    TrainingOfferBase,
+    TrainingOfferCreate,
+    TrainingOfferPublic,
+)
+from app.db.models.organisations import (
+    Organisation,
+    OrganisationBase,
+    OrganisationCreate,
+    OrganisationKind,
+    OrganisationPublic,
+    User,
+    UserBase,
+    UserCreate,
+    UserPublic,
+    UserRole,
+)
+from app.db.models.reports import Report, ReportPublic
+
+__all__ = [
+    "GENESIS_HASH",
+    "AssessmentSession",
+    "AssessmentSessionBase",
+    "AssessmentSessionCreate",
+    "AssessmentSessionPublic",
+    "AuditEvent",
+    "Candidate",
+    "CandidatePublic",
+    "Flow",
+    "Message",
+    "MessagePublic",
+    "MessageRole",
+    "Organisation",
+    "OrganisationBase",
+    "OrganisationCreate",
+    "OrganisationKind",
+    "OrganisationPublic",
+    "Report",
+    "ReportPublic",
+    "Schedule",
+    "SessionStatus",
+    "TrainingOffer",
+    "TrainingOfferBase",
+    "TrainingOfferCreate",
+    "TrainingOfferPublic",
+    "UTCDateTime",
+    "User",
+    "UserBase",
+    "UserCreate",
+    "UserPublic",
+    "UserRole",
+    "new_pseudonym",
+    "utcnow",
+]

@@ -1,0 +1,29 @@
+"""Sessions on the application engine: a FastAPI dependency and a transactional scope for scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.db.engine import get_engine
+
+
+def get_session() -> Iterator[Session]:
+    """One session per request; the route commits what it wants to keep."""
+    with Session(get_engine()) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session whose transaction commits when the block ends and rolls back if it raises."""
+    with Session(engine or get_engine()) as session, session.begin():
+        yield session
