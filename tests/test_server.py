@@ -85,27 +85,53 @@ def test_chat_is_served_by_chainlit(server: str) -> None:
     assert "Bienvenue sur Tremplin" in settings.json()["markdown"]
 
 
-async def test_chat_greets_in_french_over_its_socket(server: str) -> None:
-    """What the browser does: open Chainlit's socket, say the connection succeeded, receive the greeting."""
-    client = socketio.AsyncClient()
-    greeting: list[str] = []
-    received = asyncio.Event()
+class ChatClient:
+    """What the browser does over Chainlit's socket: connect, start the chat, send messages, read replies."""
 
-    @client.on("new_message")
-    async def _on_message(message: dict[str, object]) -> None:
-        greeting.append(str(message.get("output", "")))
-        received.set()
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.sio = socketio.AsyncClient()
+        self.replies: asyncio.Queue[str] = asyncio.Queue()
+        self.sio.on("new_message", self._on_message)
 
-    await client.connect(
-        server,
-        socketio_path="/chat/ws/socket.io",
-        auth={"clientType": "webapp", "sessionId": str(uuid.uuid4()), "threadId": None},
-        transports=["websocket"],
-    )
-    try:
-        await client.emit("connection_successful")
-        await asyncio.wait_for(received.wait(), timeout=30)
-    finally:
-        await client.disconnect()
-    assert "Bonjour" in greeting[0]
-    assert "intelligence artificielle" in greeting[0]
+    async def _on_message(self, step: dict[str, object]) -> None:
+        if step.get("type") == "assistant_message":
+            await self.replies.put(str(step["output"]))
+
+    async def __aenter__(self) -> ChatClient:
+        await self.sio.connect(
+            self.base,
+            socketio_path="/chat/ws/socket.io",
+            auth={"clientType": "webapp", "sessionId": str(uuid.uuid4()), "threadId": None},
+            transports=["websocket"],
+        )
+        await self.sio.emit("connection_successful")
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.sio.disconnect()
+
+    async def say(self, text: str) -> None:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        step = {"id": str(uuid.uuid4()), "createdAt": now, "output": text, "type": "user_message", "name": "User"}
+        await self.sio.emit("client_message", {"message": step, "fileReferences": None})
+
+    async def reply(self) -> str:
+        return await asyncio.wait_for(self.replies.get(), timeout=30)
+
+
+async def test_chat_greets_in_french_and_answers(server: str) -> None:
+    async with ChatClient(server) as chat:
+        greeting = await chat.reply()
+        assert "Bonjour" in greeting
+        assert "intelligence artificielle" in greeting
+        await chat.say("Comment se passe l'évaluation ?")
+        assert "version de démonstration" in await chat.reply()  # the rules provider says it cannot answer freely
+
+
+@pytest.mark.parametrize(("text", "expected"), [("   ", "vide"), ("a" * 100_000, "trop long")])
+async def test_chat_refuses_bad_input_with_a_french_reason(server: str, text: str, expected: str) -> None:
+    async with ChatClient(server) as chat:
+        await chat.reply()
+        await chat.say(text)
+        assert expected in await chat.reply()

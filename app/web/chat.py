@@ -28,6 +28,11 @@ FALLBACK_REPLY = (
     "Je ne peux pas répondre pour le moment : l'assistant IA n'est pas disponible. "
     "Votre message n'est pas perdu. Réessayez dans quelques minutes ou demandez à parler à un conseiller."
 )
+# What the deterministic `rules` provider answers: it has no generative model, so it says so plainly.
+RULES_REPLY = (
+    "Merci pour votre message. Dans cette version de démonstration, je ne peux pas encore répondre librement : "
+    "les évaluations arrivent bientôt. Pour toute question, adressez-vous à votre conseiller."
+)
 HISTORY_TURNS = 6
 # Until invitations bind a candidate to an offer (chat issue), the demo chat is about this training.
 DEMO_TRAINING = "Aide-soignant·e"
@@ -55,7 +60,7 @@ async def on_message(message: cl.Message) -> None:
     gateway = await asyncio.to_thread(get_gateway)
     reply = cl.Message(content="")
     try:
-        async for token in gateway.astream(prompt, session_id=cl.context.session.id):
+        async for token in gateway.astream(prompt, rules=lambda: RULES_REPLY, session_id=cl.context.session.id):
             await reply.stream_token(token)
     except LLMError:
         reply.content = FALLBACK_REPLY
