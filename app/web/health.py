@@ -78,9 +78,7 @@ def healthz(response: Response) -> Health:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return Health(
         status="ok" if healthy else "degraded",
-        database=DatabaseHealth(
-            ok=db.ok, dialect=db.dialect, revision=db.revision, head=db.head, message=db.message
-        ),
+        database=DatabaseHealth(ok=db.ok, dialect=db.dialect, revision=db.revision, head=db.head, message=db.message),
         model=model,
         versions={
             "tremplin": __version__,
