@@ -1,0 +1,1 @@
+"""Hermetic stand-ins for external services, used by the tests."""
