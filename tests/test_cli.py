@@ -79,10 +79,21 @@ def test_serve_refuses_an_invalid_rubric(tmp_path: Path) -> None:
     assert_one_line_error(result, "aide-soignant.yaml")
 
 
+def test_serve_refuses_an_invalid_prompt_file(tmp_path: Path) -> None:
+    assert run("db", "upgrade").returncode == 0
+    (tmp_path / "chat").mkdir()
+    (tmp_path / "chat" / "reply.v1.md.j2").write_text("---\ndescription: x\n---\n{# role: user #}\n{{ unclosed\n")
+    result = run("serve", env={"TREMPLIN_PROMPTS_DIR": str(tmp_path)})
+    assert_one_line_error(result, "reply.v1.md.j2")
+
+
 def test_doctor_reports_every_problem_at_once(tmp_path: Path) -> None:
     bad_rubrics = tmp_path / "rubrics"
     bad_rubrics.mkdir()
     (bad_rubrics / "broken.yaml").write_text("id: [unclosed\n")
+    bad_prompts = tmp_path / "prompts"
+    bad_prompts.mkdir()
+    (bad_prompts / "oops.v1.md.j2").write_text("no front matter\n")
     result = run(
         "doctor",
         env={
@@ -90,12 +101,13 @@ def test_doctor_reports_every_problem_at_once(tmp_path: Path) -> None:
             "TREMPLIN_LLM_PROVIDER": "local",
             "TREMPLIN_LOCAL_MODEL_PATH": str(tmp_path / "missing.gguf"),
             "TREMPLIN_RUBRICS_DIR": str(bad_rubrics),
+            "TREMPLIN_PROMPTS_DIR": str(bad_prompts),
         },
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     failed = {line.split()[1] for line in result.stdout.splitlines() if line.startswith("[FAIL]")}
-    assert failed == {"database", "model", "rubrics"}
+    assert failed == {"database", "model", "rubrics", "prompts"}
 
 
 def test_doctor_passes_on_a_healthy_setup() -> None:
