@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,15 @@ def test_serve_refuses_a_corrupted_model_file(tmp_path: Path) -> None:
     corrupted.write_bytes(b"GGUF" + b"\0" * 1024)
     result = run("serve", env={"TREMPLIN_LLM_PROVIDER": "local", "TREMPLIN_LOCAL_MODEL_PATH": str(corrupted)})
     assert_one_line_error(result, "TREMPLIN_LOCAL_MODEL_PATH")
+
+
+def test_serve_refuses_a_port_already_in_use() -> None:
+    assert run("db", "upgrade").returncode == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        result = run("serve", "--port", str(busy.getsockname()[1]))
+    assert_one_line_error(result, "TREMPLIN_PORT", "--port")
 
 
 def test_serve_refuses_an_unmigrated_database() -> None:
