@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import TypeVar
@@ -32,7 +33,7 @@ def with_json_instruction(prompt: RenderedPrompt, schema: type[BaseModel]) -> Re
         messages.append(PromptMessage("user", f"{last.content}\n\n{instruction}"))
     else:
         messages.append(PromptMessage("user", instruction))
-    return RenderedPrompt(name=prompt.name, version=prompt.version, messages=tuple(messages))
+    return dataclasses.replace(prompt, messages=tuple(messages), output="json")
 
 
 def repair_request(problem: str) -> str:
