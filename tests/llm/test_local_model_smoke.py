@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Literal
 
 import pytest
 from pydantic import BaseModel
@@ -12,27 +13,18 @@ from pydantic import BaseModel
 from app.audit import MemoryAuditSink
 from app.llm.gateway import LLMGateway
 from app.llm.local_model import MODEL_FILENAME, assemble_model
-from app.prompts import PromptMessage, RenderedPrompt
+from app.prompts import get_prompt_registry
 from app.settings import PROJECT_ROOT, load_settings
 
 # Outside the per-test data dir on purpose: assembled once, reused by later runs.
 MODEL_PATH = PROJECT_ROOT / "var" / "models" / MODEL_FILENAME
 
 
-class Capitale(BaseModel):
-    ville: str
-    pays: str
+class SmokeStatus(BaseModel):
+    """What `prompts/smoke/json_object` asks for."""
 
-
-def _prompt(user: str) -> RenderedPrompt:
-    return RenderedPrompt(
-        name="smoke",
-        version="1",
-        messages=(
-            PromptMessage("system", "Tu es un conseiller d'orientation bienveillant. Tu réponds en français."),
-            PromptMessage("user", user),
-        ),
-    )
+    statut: Literal["ok"]
+    langue: Literal["fr"]
 
 
 @pytest.mark.model
@@ -50,10 +42,9 @@ def test_embedded_model_writes_french_and_valid_json() -> None:
     audit = MemoryAuditSink()
     gateway = LLMGateway.from_settings(settings, audit=audit)
     try:
-        sentence = gateway.complete(
-            _prompt("En une seule phrase courte, pose une question à une personne qui veut devenir aide-soignante.")
-        )
-        capital = gateway.structured(_prompt("Quelle est la capitale de la France ?"), Capitale)
+        prompts = get_prompt_registry()
+        sentence = gateway.complete(prompts.render("chat/greeting", training_title="Aide-soignant·e"))
+        status = gateway.structured(prompts.render("smoke/json_object"), SmokeStatus)
     finally:
         gateway.close()
 
@@ -64,9 +55,7 @@ def test_embedded_model_writes_french_and_valid_json() -> None:
         json.loads(text)
     assert (sentence.provider, sentence.attempts, sentence.fallback_used) == ("local", 1, False)
 
-    assert isinstance(capital.value, Capitale)
-    assert capital.value.ville.strip()
-    assert capital.value.pays.strip()
+    assert status.value == SmokeStatus(statut="ok", langue="fr")
     assert [(payload["provider"], payload["outcome"]) for _, payload, _ in audit.events] == [
         ("local", "ok"),
         ("local", "ok"),
