@@ -68,10 +68,12 @@ def test_settings_are_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"TREMPLIN_ENV": "production"}, "TREMPLIN_SECRET_KEY"),
         ({"TREMPLIN_ENV": "production", "TREMPLIN_SECRET_KEY": "change-me"}, "TREMPLIN_SECRET_KEY"),
         ({"TREMPLIN_ENV": "production", "TREMPLIN_SECRET_KEY": "short-but-random"}, "TREMPLIN_SECRET_KEY"),
+        ({"TREMPLIN_ENV": "production", "TREMPLIN_SECRET_KEY": STRONG_SECRET}, "TREMPLIN_PII_VAULT_KEY"),
         (
             {
                 "TREMPLIN_ENV": "production",
                 "TREMPLIN_SECRET_KEY": STRONG_SECRET,
+                "TREMPLIN_PII_VAULT_KEY": STRONG_SECRET,
                 "TREMPLIN_LLM_PROVIDER": "mistral",
                 "TREMPLIN_MISTRAL_API_KEY": "changeme",
             },
@@ -94,6 +96,7 @@ def test_misconfiguration_is_one_line_naming_the_setting(
 def test_production_accepts_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TREMPLIN_ENV", "production")
     monkeypatch.setenv("TREMPLIN_SECRET_KEY", STRONG_SECRET)
+    monkeypatch.setenv("TREMPLIN_PII_VAULT_KEY", STRONG_SECRET)
     monkeypatch.setenv("TREMPLIN_LLM_PROVIDER", "mistral")
     monkeypatch.setenv("TREMPLIN_MISTRAL_API_KEY", "a-real-looking-key-0123456789")
     assert load_settings().env == "production"
@@ -105,4 +108,5 @@ def test_all_problems_are_listed_not_just_the_first() -> None:
         "TREMPLIN_OPENAI_BASE_URL",
         "TREMPLIN_OPENAI_MODEL",
         "TREMPLIN_SECRET_KEY",
+        "TREMPLIN_PII_VAULT_KEY",
     ]
