@@ -3,55 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 import socketio
 
-TREMPLIN = str(Path(sys.executable).with_name("tremplin"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.live_server import live_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TREMPLIN_")}
-    env |= {"TREMPLIN_DATA_DIR": str(tmp_path_factory.mktemp("server-var")), "TREMPLIN_LLM_PROVIDER": "rules"}
-    subprocess.run([TREMPLIN, "db", "upgrade"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server-log") / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [TREMPLIN, "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # wait for readiness, not for a duration: the loop ends as soon as it answers
-            if process.poll() is not None:
-                pytest.fail(f"server exited early:\n{log.read_text()}")
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"server never answered:\n{log.read_text()}")
+    with live_server(tmp_path_factory.mktemp("server-var"), tmp_path_factory.mktemp("server-log")) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_healthz_reports_database_model_and_versions(server: str) -> None:
