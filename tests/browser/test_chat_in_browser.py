@@ -32,16 +32,14 @@ ENGLISH_LEFTOVERS = ("Type your message", "New Chat", "Readme", "Built with", "S
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is required in CI and missing at {CHROMIUM} (.ci/run installs it)")
         pytest.skip("real-browser tests need Debian's chromium (apt-get install chromium); .ci/run installs it")
-    profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, f"--user-data-dir={profile}"]
-        )
+        # Playwright gives each launch a fresh, empty profile directory of its own.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -68,6 +66,7 @@ def test_candidate_is_greeted_and_answered_in_french(browser: Browser, server: s
         composer.fill("Combien de temps dure l'évaluation ?")
         composer.press("Enter")
         expect(page.get_by_text("Dans cette version de démonstration")).to_be_visible(timeout=30_000)
+        expect(page.locator("#chat-submit")).to_be_visible()  # the turn is over: the stop button is gone
 
         visible_text = page.locator("body").inner_text()
         assert "intelligence artificielle" in visible_text
