@@ -9,7 +9,7 @@ import pytest
 from app.errors import ConfigError
 from app.prompts import PromptError, PromptMessage, PromptRegistry, RenderedPrompt, get_prompt_registry
 from app.settings import PROJECT_ROOT, get_settings
-from tests.prompts.snapshot import assert_snapshot
+from tests.snapshot import assert_snapshot
 
 HERE = Path(__file__).parent
 SNAPSHOTS = HERE / "snapshots"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.prompts.snapshot import assert_snapshot
+from tests.snapshot import assert_snapshot
 
 
 def test_equal_text_passes(tmp_path: Path) -> None:

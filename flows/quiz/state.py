@@ -1,0 +1,15 @@
+"""State of the quiz flow; the session graph shares these keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NotRequired, TypedDict
+
+from flows.turns import FlowName, Turn, merge_turns, merge_unique
+
+
+class QuizFlowState(TypedDict):
+    rubric_id: str
+    transcript: Annotated[list[Turn], merge_turns]
+    completed_flows: Annotated[list[FlowName], merge_unique]
+    quiz_state: NotRequired[dict[str, Any]]  # AdaptiveQuiz.dump(): the whole quiz, checkpointed with the graph
+    quiz_result: NotRequired[dict[str, Any]]  # QuizResult, JSON

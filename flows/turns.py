@@ -1,0 +1,70 @@
+"""What the flows and the chat exchange: transcript turns, and the question a flow waits on.
+
+A flow asks the candidate something with `interrupt(Question)`; the chat shows it and resumes the graph with
+`Command(resume=<the candidate's text or the chosen option id>)`. Everything the candidate reads is French.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Literal, NotRequired, TypedDict, TypeVar
+
+FlowName = Literal["quiz", "motivation", "mock"]
+QuestionKind = Literal["consent", "quiz_item", "open"]
+
+
+class Turn(TypedDict):
+    """One message of the conversation. Candidate text is stored scrubbed."""
+
+    id: str
+    role: Literal["assistant", "candidate"]
+    content: str
+    flow: NotRequired[FlowName]
+    item_id: NotRequired[str]
+
+
+class Option(TypedDict):
+    id: str
+    label: str
+
+
+class Question(TypedDict):
+    """The payload of every `interrupt()`: what to show, and how the candidate may answer."""
+
+    kind: QuestionKind
+    text: str
+    options: list[Option]  # empty: a free answer is expected
+    progress: NotRequired[str]
+    item_id: NotRequired[str]  # quiz items: which one is asked
+
+
+def turn(
+    role: Literal["assistant", "candidate"], content: str, flow: FlowName | None = None, item_id: str | None = None
+) -> Turn:
+    new = Turn(id=str(uuid.uuid4()), role=role, content=content)
+    if flow is not None:
+        new["flow"] = flow
+    if item_id is not None:
+        new["item_id"] = item_id
+    return new
+
+
+def assistant(content: str, flow: FlowName | None = None) -> Turn:
+    return turn("assistant", content, flow)
+
+
+def merge_turns(left: Sequence[Turn], right: Sequence[Turn]) -> list[Turn]:
+    """Reducer for transcripts: appends the turns not already there (by id), like LangGraph's `add_messages`.
+
+    A subgraph returns its whole state to its parent; merging by id keeps each turn once."""
+    known = {existing["id"] for existing in left}
+    return [*left, *(new for new in right if new["id"] not in known)]
+
+
+T = TypeVar("T")
+
+
+def merge_unique(left: Sequence[T], right: Sequence[T]) -> list[T]:
+    """Reducer for sets kept in order (e.g. completed flows): appends what is not already there."""
+    return [*left, *(value for value in right if value not in left)]
