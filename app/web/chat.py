@@ -1,47 +1,63 @@
 """Chainlit handlers of the candidate chat, mounted at /chat by `app.web.main`.
 
-Until the assessment flows land, the chat greets the candidate, says it is an AI, and answers through the
-model gateway (so every reply is scrubbed, audited, and visibly marked when the fallback answered).
+The candidate arrives through an invitation link (`/invitation/<token>`), which leaves a signed cookie that
+`authenticate` reads: the chat never asks who they are. The conversation itself lives in the session graph
+(`app.conversation`); these handlers only display it and pass answers on, so closing the tab, losing the network
+or restarting the server loses nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+from http.cookies import CookieError, SimpleCookie
 
 import chainlit as cl
+from starlette.datastructures import Headers
 
 from app.chat_input import RejectedMessage, clean_candidate_message
-from app.llm.errors import LLMError
-from app.prompts import get_prompt_registry
-from app.runtime import get_gateway
+from app.conversation import FINISHED_MESSAGE, ConversationError, View
+from app.invitations import COOKIE, InvalidInvitation, verify
+from app.runtime import get_conversation
+from app.settings import get_settings
 
-WELCOME = (
-    "Bonjour et bienvenue sur **Tremplin** !\n\n"
-    "Je suis un **assistant d'intelligence artificielle (IA)**. Je pose des questions pour préparer votre entrée "
-    "en formation. Je ne décide rien : une personne de l'équipe de formation lit toujours les résultats.\n\n"
-    "Vous pouvez refuser de parler avec l'IA et demander un conseiller ou une conseillère, sans aucune pénalité. "
-    "N'écrivez pas votre nom, votre adresse ni votre numéro de téléphone : ce n'est pas nécessaire.\n\n"
-    "*Version de démonstration : les évaluations ne sont pas encore ouvertes. "
-    "Vous pouvez déjà poser une question sur le déroulement.*"
-)
-FALLBACK_REPLY = (
-    "Je ne peux pas répondre pour le moment : l'assistant IA n'est pas disponible. "
-    "Votre message n'est pas perdu. Réessayez dans quelques minutes ou demandez à parler à un conseiller."
-)
-# What the deterministic `rules` provider answers: it has no generative model, so it says so plainly.
-RULES_REPLY = (
-    "Merci pour votre message. Dans cette version de démonstration, je ne peux pas encore répondre librement : "
-    "les évaluations arrivent bientôt. Pour toute question, adressez-vous à votre conseiller."
-)
-HISTORY_TURNS = 6
-# Until invitations bind a candidate to an offer (chat issue), the demo chat is about this training.
-DEMO_TRAINING = "Aide-soignant·e"
+WELCOME_BACK = "Bon retour ! Reprenons là où vous en étiez."
+ANSWER_ACTION = "answer"
+
+
+@cl.header_auth_callback
+async def authenticate(headers: Headers) -> cl.User | None:
+    """The invitation cookie is the candidate's only identity: a pseudonymous session id."""
+    try:
+        cookie = SimpleCookie(headers.get("cookie", ""))
+    except CookieError:
+        return None
+    morsel = cookie.get(COOKIE)
+    if morsel is None:
+        return None
+    try:
+        session_id = verify(morsel.value, get_settings())
+    except InvalidInvitation:
+        return None
+    return cl.User(identifier=f"session-{session_id}", metadata={"session_id": session_id})
+
+
+def _session_id() -> str:
+    user = cl.user_session.get("user")
+    return str(user.metadata["session_id"])
 
 
 @cl.on_chat_start
 async def on_chat_start() -> None:
-    cl.user_session.set("history", [])
-    await cl.Message(content=WELCOME).send()
+    try:
+        view = await asyncio.to_thread(get_conversation().open, _session_id())
+    except ConversationError as error:
+        await cl.Message(content=error.candidate_message).send()
+        return
+    if any(turn["role"] == "candidate" for turn in view.turns):
+        # A returning candidate: the history is not replayed, the pending question is shown again.
+        cl.user_session.set("shown", {turn["id"] for turn in view.turns})
+        await cl.Message(content=WELCOME_BACK if view.question else FINISHED_MESSAGE).send()
+    await _show(view)
 
 
 @cl.on_message
@@ -51,19 +67,52 @@ async def on_message(message: cl.Message) -> None:
     except RejectedMessage as rejected:
         await cl.Message(content=rejected.candidate_message).send()
         return
+    await _answer(text, cl.user_session.get("question_id"))
 
-    history: list[dict[str, str]] = cl.user_session.get("history") or []
-    history.append({"role": "user", "content": text})
-    prompt = get_prompt_registry().render(
-        "chat/reply", training_title=DEMO_TRAINING, history=history[-HISTORY_TURNS * 2 :]
-    )
-    gateway = await asyncio.to_thread(get_gateway)
-    reply = cl.Message(content="")
+
+@cl.action_callback(ANSWER_ACTION)
+async def on_choice(action: cl.Action) -> None:
+    await action.remove()
+    await _answer(str(action.payload["value"]), str(action.payload["question_id"]))
+
+
+async def _answer(text: str, question_id: str | None) -> None:
+    conversation = get_conversation()
     try:
-        async for token in gateway.astream(prompt, rules=lambda: RULES_REPLY, session_id=cl.context.session.id):
-            await reply.stream_token(token)
-    except LLMError:
-        reply.content = FALLBACK_REPLY
-    await reply.send()
-    history.append({"role": "assistant", "content": reply.content})
-    cl.user_session.set("history", history)
+        view = await asyncio.to_thread(conversation.answer, _session_id(), text, question_id=question_id)
+    except ConversationError as error:
+        await cl.Message(content=error.candidate_message).send()
+        view = await asyncio.to_thread(conversation.open, _session_id())
+        cl.user_session.set("question_id", None)  # so the current question is shown again below
+    await _show(view)
+
+
+async def _show(view: View) -> None:
+    """Send what the candidate has not seen yet: new assistant turns, then the pending question once."""
+    shown: set[str] = cl.user_session.get("shown") or set()
+    question_texts: set[str] = cl.user_session.get("question_texts") or set()
+    for turn in view.turns:
+        if turn["id"] in shown:
+            continue
+        shown.add(turn["id"])
+        # Questions were displayed when asked; the transcript records them again once answered.
+        if turn["role"] == "assistant" and turn["content"] not in question_texts:
+            await cl.Message(content=turn["content"]).send()
+    cl.user_session.set("shown", shown)
+    question = view.question
+    if question is None or view.question_id == cl.user_session.get("question_id"):
+        return
+    question_texts.add(question["text"])
+    cl.user_session.set("question_texts", question_texts)
+    cl.user_session.set("question_id", view.question_id)
+    progress = question.get("progress")
+    actions = [
+        cl.Action(
+            name=ANSWER_ACTION,
+            payload={"value": option["id"], "question_id": view.question_id},
+            label=option["label"],
+        )
+        for option in question["options"]
+    ]
+    content = f"*{progress}*\n\n{question['text']}" if progress else question["text"]
+    await cl.Message(content=content, actions=actions).send()

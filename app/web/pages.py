@@ -21,9 +21,10 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
     """Honest placeholder until the referent area lands: says what is not there yet and what works."""
-    provider, model = describe_model(get_settings())
+    settings = get_settings()
+    provider, model = describe_model(settings)
     return templates.TemplateResponse(
         request,
         "home.html",
-        {"chat_path": CHAT_PATH, "provider": provider, "model": model, "version": __version__},
+        {"demo": settings.env == "development", "provider": provider, "model": model, "version": __version__},
     )

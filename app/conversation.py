@@ -1,0 +1,161 @@
+"""One candidate's conversation: drives the session graph, and records what happened.
+
+The LangGraph checkpoint is the source of truth for where a session stands; this service only reads it to show
+the candidate the conversation, resumes it with their answers, and mirrors the outcome into the database
+(scrubbed transcript, status, audit events). It is synchronous and thread-safe; the chat calls it from a worker
+thread. Each answer names the question it answers, so two tabs or a double click cannot answer the wrong one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command, StateSnapshot
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from app.audit import AuditSink
+from app.db.models import AssessmentSession, Message, MessageRole, SessionStatus, utcnow
+from app.db.session import session_scope
+from app.errors import TremplinError
+from app.pii import Scrubber
+from flows.session.graph import check_flows
+from flows.session.state import SessionState
+from flows.turns import Question, Turn, merge_turns
+
+FINISHED_MESSAGE = "Cet entretien est terminé. Merci pour votre participation."
+
+
+class ConversationError(TremplinError):
+    """An answer that cannot be taken. `candidate_message` is the French text the candidate reads."""
+
+    def __init__(self, reason: str, candidate_message: str) -> None:
+        super().__init__(reason)
+        self.candidate_message = candidate_message
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the candidate should see: the conversation so far and the question waiting for an answer."""
+
+    turns: list[Turn]
+    question: Question | None
+    question_id: str | None  # identifies this exact question (the LangGraph interrupt id)
+
+    @property
+    def finished(self) -> bool:
+        return self.question is None
+
+
+class Conversation:
+    def __init__(
+        self, *, graph: CompiledStateGraph[SessionState], engine: Engine, audit: AuditSink, scrubber: Scrubber
+    ) -> None:
+        self._graph = graph
+        self._engine = engine
+        self._audit = audit
+        self._scrubber = scrubber
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+    def open(self, session_id: str) -> View:
+        """Start the session on first visit; afterwards, show it exactly where it stands."""
+        with self._locks[session_id]:
+            config = _config(session_id)
+            if not self._graph.get_state(config).values:
+                self._graph.invoke(self._initial_state(session_id), config)
+                self._audit("session_started", {}, session_id=session_id)
+                self._record(session_id, before={})
+            return self._view(session_id)
+
+    def answer(self, session_id: str, text: str, *, question_id: str | None) -> View:
+        with self._locks[session_id]:
+            current = self._view(session_id)
+            if current.question is None:
+                raise ConversationError(
+                    "session finished", "Cet entretien est terminé. Merci pour votre participation."
+                )
+            if question_id != current.question_id:
+                raise ConversationError(
+                    "stale answer",
+                    "Cette question a déjà reçu une réponse (peut-être dans un autre onglet). Voici où nous en sommes.",
+                )
+            before = dict(self._graph.get_state(_config(session_id)).values)
+            self._graph.invoke(Command(resume=text), _config(session_id))
+            self._record(session_id, before=before)
+            return self._view(session_id)
+
+    def _initial_state(self, session_id: str) -> SessionState:
+        with session_scope(self._engine) as db:
+            row = db.get(AssessmentSession, session_id)
+            if row is None:
+                raise ConversationError("unknown session", "Ce lien ne correspond à aucun entretien.")
+            row.status = SessionStatus.IN_PROGRESS
+            return {
+                "session_id": session_id,
+                "rubric_id": row.rubric_id,
+                "flows": check_flows([str(flow) for flow in row.flows]),
+                "transcript": [],
+                "completed_flows": [],
+            }
+
+    def _view(self, session_id: str) -> View:
+        state = self._graph.get_state(_config(session_id), subgraphs=True)
+        turns: list[Turn] = list(state.values.get("transcript", []))
+        for task in state.tasks:
+            if isinstance(task.state, StateSnapshot):  # a flow running as a subgraph keeps its turns until it ends
+                turns = merge_turns(turns, task.state.values.get("transcript", []))
+        pending = [interrupt for task in state.tasks for interrupt in task.interrupts]
+        if not pending:
+            return View(turns=turns, question=None, question_id=None)
+        return View(turns=turns, question=pending[0].value, question_id=pending[0].id)
+
+    def _record(self, session_id: str, *, before: dict[str, Any]) -> None:
+        """Mirror what the last step changed into the database: new transcript turns (scrubbed again, in case),
+        consent, quiz result, status, and one audit event per change."""
+        after = self._graph.get_state(_config(session_id)).values
+        view = self._view(session_id)
+        events: list[tuple[str, dict[str, Any]]] = []
+        with session_scope(self._engine) as db:
+            stored = len(db.exec(select(Message.id).where(col(Message.session_id) == session_id)).all())
+            for seq, turn in enumerate(view.turns[stored:], start=stored):
+                role = MessageRole.CANDIDATE if turn["role"] == "candidate" else MessageRole.ASSISTANT
+                content = self._scrubber.scrub(turn["content"])
+                db.add(Message(session_id=session_id, seq=seq, role=role, content_scrubbed=content))
+            row = db.get(AssessmentSession, session_id)
+            if row is None:
+                raise ConversationError("unknown session", "Ce lien ne correspond à aucun entretien.")
+            consent = after.get("consent")
+            if consent is not None and before.get("consent") is None:
+                row.consent = consent
+                events.append(("consent_given" if consent else "consent_refused", {}))
+            if "quiz_result" in after and "quiz_result" not in before:
+                result = after["quiz_result"]
+                events.append(("quiz_completed", {key: result[key] for key in _QUIZ_AUDIT_FIELDS}))
+            if view.finished and row.status == SessionStatus.IN_PROGRESS:
+                row.status = SessionStatus.COMPLETED if consent else SessionStatus.REFUSED
+                row.completed_at = utcnow()
+                events.append((f"session_{row.status.value}", {}))
+        for event_type, payload in events:
+            self._audit(event_type, payload, session_id=session_id)
+
+
+_QUIZ_AUDIT_FIELDS = (
+    "rubric_id",
+    "rubric_version",
+    "rubric_sha256",
+    "engine_version",
+    "theta",
+    "se",
+    "items_asked",
+    "threshold_met",
+    "p_threshold_met",
+)
+
+
+def _config(session_id: str) -> RunnableConfig:
+    return {"configurable": {"thread_id": session_id}}

@@ -1,0 +1,174 @@
+"""The conversation service: drives the session graph and mirrors it into the database and the audit log."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from app.audit import MemoryAuditSink
+from app.checkpoints import open_checkpointer
+from app.conversation import Conversation, ConversationError, View
+from app.db.engine import make_engine
+from app.db.migrate import upgrade_database
+from app.db.models import AssessmentSession, Flow, Message, MessageRole, Organisation, SessionStatus
+from app.invitations import create_invitation
+from app.rubrics import get_rubrics
+from app.rubrics.models import Rubric
+from app.settings import get_settings
+from flows import session
+from tests.flows.test_session_flow import correct_answer
+
+RUBRIC = "aide-soignant"
+
+
+class TaggingScrubber:
+    name = "tagging"
+
+    def scrub(self, text: str) -> str:
+        return text if text.startswith("[scrubbed] ") else f"[scrubbed] {text}"
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    url = get_settings().effective_database_url
+    upgrade_database(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def audit() -> MemoryAuditSink:
+    return MemoryAuditSink()
+
+
+@pytest.fixture
+def conversation(engine: Engine, audit: MemoryAuditSink) -> Iterator[Conversation]:
+    scrubber = TaggingScrubber()
+    with open_checkpointer() as saver:
+        graph = session.build_graph(rubrics=get_rubrics(), scrubber=scrubber, checkpointer=saver)
+        yield Conversation(graph=graph, engine=engine, audit=audit, scrubber=scrubber)
+
+
+@pytest.fixture
+def session_id(engine: Engine) -> str:
+    with Session(engine) as db:
+        organisation = Organisation(name="Centre de test")
+        db.add(organisation)
+        db.commit()
+        assert organisation.id is not None
+        organisation_id = organisation.id
+    invitation = create_invitation(
+        engine, get_settings(), organisation_id=organisation_id, rubric=get_rubrics()[RUBRIC], flows=[Flow.QUIZ]
+    )
+    return invitation.session_id
+
+
+def _row(engine: Engine, session_id: str) -> AssessmentSession:
+    with Session(engine) as db:
+        row = db.get(AssessmentSession, session_id)
+        assert row is not None
+        return row
+
+
+def _messages(engine: Engine, session_id: str) -> list[Message]:
+    with Session(engine) as db:
+        query = select(Message).where(col(Message.session_id) == session_id).order_by(col(Message.seq))
+        return list(db.exec(query).all())
+
+
+def _events(audit: MemoryAuditSink, session_id: str) -> list[str]:
+    return [event for event, _, sid in audit.events if sid == session_id]
+
+
+def _finish_quiz(conversation: Conversation, session_id: str, view: View, rubric: Rubric) -> View:
+    items = {item.id: item for item in rubric.quiz.items}
+    while view.question is not None:
+        view = conversation.answer(
+            session_id, correct_answer(items[view.question["item_id"]]), question_id=view.question_id
+        )
+    return view
+
+
+def test_opening_starts_the_session_once(conversation: Conversation, engine: Engine, session_id: str) -> None:
+    first = conversation.open(session_id)
+    assert first.question is not None
+    assert first.question["kind"] == "consent"
+    again = conversation.open(session_id)
+    assert again == first
+    assert _row(engine, session_id).status == SessionStatus.IN_PROGRESS
+    assert [m.content_scrubbed for m in _messages(engine, session_id)] == [
+        f"[scrubbed] {turn['content']}" for turn in first.turns
+    ]
+
+
+def test_a_completed_quiz_is_recorded_and_audited(
+    conversation: Conversation, engine: Engine, audit: MemoryAuditSink, session_id: str
+) -> None:
+    view = conversation.open(session_id)
+    view = conversation.answer(session_id, "accept", question_id=view.question_id)
+    view = _finish_quiz(conversation, session_id, view, get_rubrics()[RUBRIC])
+
+    row = _row(engine, session_id)
+    assert (row.status, row.consent) == (SessionStatus.COMPLETED, True)
+    assert row.completed_at is not None
+    assert _events(audit, session_id) == ["session_started", "consent_given", "quiz_completed", "session_completed"]
+    quiz_event = next(payload for event, payload, _ in audit.events if event == "quiz_completed")
+    assert quiz_event["threshold_met"] is True
+    assert quiz_event["rubric_sha256"] == get_rubrics()[RUBRIC].sha256
+    stored = _messages(engine, session_id)
+    assert len(stored) == len(view.turns)
+    assert all(m.content_scrubbed.startswith("[scrubbed] ") for m in stored)
+    assert any(m.role == MessageRole.CANDIDATE for m in stored)
+    with pytest.raises(ConversationError):
+        conversation.answer(session_id, "encore", question_id=None)
+
+
+def test_refusal_is_recorded_without_penalty(
+    conversation: Conversation, engine: Engine, audit: MemoryAuditSink, session_id: str
+) -> None:
+    view = conversation.open(session_id)
+    view = conversation.answer(session_id, "refuse", question_id=view.question_id)
+    assert view.finished
+    row = _row(engine, session_id)
+    assert (row.status, row.consent) == (SessionStatus.REFUSED, False)
+    assert _events(audit, session_id) == ["session_started", "consent_refused", "session_refused"]
+
+
+def test_an_answer_to_another_question_is_refused_and_changes_nothing(
+    conversation: Conversation, session_id: str
+) -> None:
+    view = conversation.open(session_id)
+    with pytest.raises(ConversationError) as stale:
+        conversation.answer(session_id, "accept", question_id="not-this-question")
+    assert "autre onglet" in stale.value.candidate_message
+    assert conversation.open(session_id) == view
+
+
+def test_two_tabs_answering_the_same_question_count_once(conversation: Conversation, session_id: str) -> None:
+    view = conversation.open(session_id)
+    outcomes: list[str] = []
+
+    def tab() -> None:
+        try:
+            conversation.answer(session_id, "accept", question_id=view.question_id)
+            outcomes.append("answered")
+        except ConversationError:
+            outcomes.append("stale")
+
+    tabs = [threading.Thread(target=tab) for _ in range(2)]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join()
+    assert sorted(outcomes) == ["answered", "stale"]
+
+
+def test_an_unknown_session_is_refused(conversation: Conversation) -> None:
+    with pytest.raises(ConversationError) as unknown:
+        conversation.open("00000000-0000-0000-0000-000000000000")
+    assert "aucun entretien" in unknown.value.candidate_message
