@@ -17,7 +17,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, StateSnapshot
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.audit import AuditSink
 from app.db.models import AssessmentSession, Message, MessageRole, SessionStatus, utcnow
@@ -88,6 +88,23 @@ class Conversation:
             self._graph.invoke(Command(resume=text), _config(session_id))
             self._record(session_id, before=before)
             return self._view(session_id)
+
+    def result(self, session_id: str) -> dict[str, Any]:
+        """What the session produced so far: status, consent, completed assessments and their results."""
+        state = self._graph.get_state(_config(session_id)).values
+        with Session(self._engine) as db:
+            row = db.get(AssessmentSession, session_id)
+            if row is None:
+                raise ConversationError("unknown session", "Ce lien ne correspond à aucun entretien.")
+            return {
+                "session_id": session_id,
+                "rubric": row.rubric_id,
+                "rubric_version": row.rubric_version,
+                "status": row.status.value,
+                "consent": row.consent,
+                "completed_flows": state.get("completed_flows", []),
+                "quiz": state.get("quiz_result"),
+            }
 
     def _initial_state(self, session_id: str) -> SessionState:
         with session_scope(self._engine) as db:

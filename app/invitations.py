@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from app.db.models import AssessmentSession, Candidate, Flow, Organisation
 from app.db.session import session_scope
-from app.errors import TremplinError
+from app.errors import ConfigError, TremplinError
 from app.rubrics.models import Rubric
 from app.settings import Settings
 
@@ -91,16 +92,8 @@ def verify(token: str, settings: Settings, *, now: datetime | None = None) -> st
     return session_id
 
 
-def create_invitation(
-    engine: Engine,
-    settings: Settings,
-    *,
-    organisation_id: int,
-    rubric: Rubric,
-    flows: list[Flow],
-    valid_for: timedelta = timedelta(days=14),
-) -> Invitation:
-    """A new pseudonymous candidate and their session, and the link that opens it."""
+def create_session(engine: Engine, *, organisation_id: int, rubric: Rubric, flows: list[Flow]) -> str:
+    """A new pseudonymous candidate and their assessment session; returns the session id."""
     with session_scope(engine) as db:
         if db.get(Organisation, organisation_id) is None:
             raise TremplinError(f"organisation {organisation_id} does not exist")
@@ -112,6 +105,32 @@ def create_invitation(
         )
         db.add(session)
         db.flush()
-        session_id = session.id
+        return session.id
+
+
+def create_invitation(
+    engine: Engine,
+    settings: Settings,
+    *,
+    organisation_id: int,
+    rubric: Rubric,
+    flows: list[Flow],
+    valid_for: timedelta = timedelta(days=14),
+) -> Invitation:
+    """A new session and the link that opens it."""
+    session_id = create_session(engine, organisation_id=organisation_id, rubric=rubric, flows=flows)
     expires_at = datetime.now(UTC) + valid_for
     return Invitation(session_id=session_id, expires_at=expires_at, token=sign(session_id, expires_at, settings))
+
+
+def resolve_organisation(engine: Engine, organisation_id: int | None) -> int:
+    """The given organisation, or the only one there is; a `ConfigError` naming the choices otherwise."""
+    with Session(engine) as db:
+        organisations = db.exec(select(Organisation)).all()
+    known = {organisation.id: organisation.name for organisation in organisations if organisation.id is not None}
+    if organisation_id is None and len(known) == 1:
+        return next(iter(known))
+    if organisation_id is not None and organisation_id in known:
+        return organisation_id
+    choices = ", ".join(f"{key}: {name}" for key, name in known.items()) or "none yet: run `tremplin seed-demo`"
+    raise ConfigError(f"--organisation-id: choose an existing organisation ({choices})")

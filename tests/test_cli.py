@@ -13,9 +13,13 @@ import pytest
 TREMPLIN = str(Path(sys.executable).with_name("tremplin"))
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([TREMPLIN, *args], env=full_env, capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [TREMPLIN, *args], env=full_env, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:

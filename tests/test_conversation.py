@@ -14,7 +14,15 @@ from app.checkpoints import open_checkpointer
 from app.conversation import Conversation, ConversationError, View
 from app.db.engine import make_engine
 from app.db.migrate import upgrade_database
-from app.db.models import AssessmentSession, Flow, Message, MessageRole, Organisation, SessionStatus
+from app.db.models import (
+    AssessmentSession,
+    Flow,
+    Message,
+    MessageRole,
+    Organisation,
+    OrganisationKind,
+    SessionStatus,
+)
 from app.invitations import create_invitation
 from app.rubrics import get_rubrics
 from app.rubrics.models import Rubric
@@ -25,11 +33,17 @@ from tests.flows.test_session_flow import correct_answer
 RUBRIC = "aide-soignant"
 
 
-class TaggingScrubber:
-    name = "tagging"
+class RecordingScrubber:
+    """Leaves text as it is (quiz answers must stay readable) and remembers everything it was given."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
 
     def scrub(self, text: str) -> str:
-        return text if text.startswith("[scrubbed] ") else f"[scrubbed] {text}"
+        self.seen.add(text)
+        return text
 
 
 @pytest.fixture
@@ -47,8 +61,12 @@ def audit() -> MemoryAuditSink:
 
 
 @pytest.fixture
-def conversation(engine: Engine, audit: MemoryAuditSink) -> Iterator[Conversation]:
-    scrubber = TaggingScrubber()
+def scrubber() -> RecordingScrubber:
+    return RecordingScrubber()
+
+
+@pytest.fixture
+def conversation(engine: Engine, audit: MemoryAuditSink, scrubber: RecordingScrubber) -> Iterator[Conversation]:
     with open_checkpointer() as saver:
         graph = session.build_graph(rubrics=get_rubrics(), scrubber=scrubber, checkpointer=saver)
         yield Conversation(graph=graph, engine=engine, audit=audit, scrubber=scrubber)
@@ -57,7 +75,7 @@ def conversation(engine: Engine, audit: MemoryAuditSink) -> Iterator[Conversatio
 @pytest.fixture
 def session_id(engine: Engine) -> str:
     with Session(engine) as db:
-        organisation = Organisation(name="Centre de test")
+        organisation = Organisation(name="Centre de test", kind=OrganisationKind.TRAINING_CENTRE)
         db.add(organisation)
         db.commit()
         assert organisation.id is not None
@@ -87,7 +105,9 @@ def _events(audit: MemoryAuditSink, session_id: str) -> list[str]:
 
 def _finish_quiz(conversation: Conversation, session_id: str, view: View, rubric: Rubric) -> View:
     items = {item.id: item for item in rubric.quiz.items}
-    while view.question is not None:
+    for _ in range(rubric.quiz.stop.max_items):
+        if view.question is None:
+            break
         view = conversation.answer(
             session_id, correct_answer(items[view.question["item_id"]]), question_id=view.question_id
         )
@@ -101,13 +121,11 @@ def test_opening_starts_the_session_once(conversation: Conversation, engine: Eng
     again = conversation.open(session_id)
     assert again == first
     assert _row(engine, session_id).status == SessionStatus.IN_PROGRESS
-    assert [m.content_scrubbed for m in _messages(engine, session_id)] == [
-        f"[scrubbed] {turn['content']}" for turn in first.turns
-    ]
+    assert [m.content_scrubbed for m in _messages(engine, session_id)] == [turn["content"] for turn in first.turns]
 
 
 def test_a_completed_quiz_is_recorded_and_audited(
-    conversation: Conversation, engine: Engine, audit: MemoryAuditSink, session_id: str
+    conversation: Conversation, engine: Engine, audit: MemoryAuditSink, scrubber: RecordingScrubber, session_id: str
 ) -> None:
     view = conversation.open(session_id)
     view = conversation.answer(session_id, "accept", question_id=view.question_id)
@@ -122,7 +140,8 @@ def test_a_completed_quiz_is_recorded_and_audited(
     assert quiz_event["rubric_sha256"] == get_rubrics()[RUBRIC].sha256
     stored = _messages(engine, session_id)
     assert len(stored) == len(view.turns)
-    assert all(m.content_scrubbed.startswith("[scrubbed] ") for m in stored)
+    assert view.finished
+    assert all(m.content_scrubbed in scrubber.seen for m in stored)  # every stored turn went through the scrubber
     assert any(m.role == MessageRole.CANDIDATE for m in stored)
     with pytest.raises(ConversationError):
         conversation.answer(session_id, "encore", question_id=None)

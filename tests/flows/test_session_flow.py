@@ -111,8 +111,10 @@ def run_quiz(
 ) -> list[str]:
     items = {item.id: item for item in rubric.quiz.items}
     asked: list[str] = []
-    question = pending(graph, thread)
-    while question is not None and question["kind"] == "quiz_item":
+    question: Question | None = pending(graph, thread)
+    for _ in range(rubric.quiz.stop.max_items):
+        if question is None or question["kind"] != "quiz_item":
+            break
         item_id = question["item_id"]
         asked.append(item_id)
         question = answer(graph, thread, respond(items[item_id]))
