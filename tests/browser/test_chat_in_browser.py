@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # Chainlit's English strings that would betray a missing translation in the candidate's view.
-ENGLISH_LEFTOVERS = ("Type your message", "New Chat", "Readme", "Built with", "Stop Task", "Login")
+ENGLISH_LEFTOVERS = ("Type your message", "New Chat", "Readme", "Built with", "Stop Task", "Login", "Toggle theme")
 QUESTION = re.compile(r"Question (\d+) \(")
 
 
