@@ -77,10 +77,7 @@ def _chat() -> str:
 def _scrubber() -> str:
     from app.pii import get_scrubber
 
-    name = get_scrubber().name
-    if name == "passthrough":
-        return "passthrough (no personal data removed yet: the Presidio scrubber is still to come)"
-    return name
+    return get_scrubber().name
 
 
 def run_checks() -> list[Check]:

@@ -7,10 +7,12 @@ fails at startup with its line instead of being ignored.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
+from app.rubrics.units import UNITS
 from app.rubrics.yaml_loader import LocatedValueError, parse_yaml_model
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -23,6 +25,26 @@ CRITERION_IDS: tuple[CriterionId, ...] = (
     "commitment",
 )
 LEVELS = (0, 1, 2, 3)
+MIN_QUIZ_ITEMS = 30
+MIN_QUIZ_DOMAINS = 3
+MIN_ANCHORS_PER_LEVEL = 2
+MIN_INTERVIEW_QUESTIONS = 10
+InterviewKind = Literal["situational", "behavioural", "job_knowledge"]
+INTERVIEW_KINDS: tuple[InterviewKind, ...] = ("situational", "behavioural", "job_knowledge")
+_KEYWORD = re.compile(r"^[\w '’-]*\w[\w '’-]*\*?$")
+
+
+def _check_keyword(keyword: str) -> str:
+    if not _KEYWORD.match(keyword):
+        raise ValueError(
+            f"keyword {keyword!r}: use words (letters, digits, spaces, apostrophes, hyphens), with an optional "
+            "final * to match any ending"
+        )
+    return keyword
+
+
+# A free-text keyword: words; a final `*` makes the last word a stem that matches any ending.
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_keyword)]
 
 
 class StrictModel(BaseModel):
@@ -32,8 +54,8 @@ class StrictModel(BaseModel):
 class Irt(StrictModel):
     """Two-parameter logistic item parameters: discrimination `a` and difficulty `b` (theta scale)."""
 
-    a: float = Field(gt=0)
-    b: float
+    a: float = Field(gt=0, le=4)
+    b: float = Field(ge=-4, le=4)
 
 
 class _Item(StrictModel):
@@ -63,7 +85,15 @@ class SingleChoiceItem(_Item):
 
 class NumericAnswer(StrictModel):
     value: float
-    tolerance: float = Field(default=0, ge=0)
+    tolerance: float = Field(default=0, ge=0, description="Accepted absolute difference, in `unit`.")
+    unit: str | None = Field(default=None, description="Unit of `value`; answers in another unit are converted.")
+
+    @model_validator(mode="after")
+    def _check_unit(self) -> NumericAnswer:
+        if self.unit is not None and self.unit.lower() not in UNITS:
+            known = ", ".join(sorted(unit for unit in UNITS if len(unit) <= 3))
+            raise LocatedValueError(f"unknown unit {self.unit!r} (known: {known}, or their names in full)", "unit")
+        return self
 
 
 class NumericItem(_Item):
@@ -71,24 +101,53 @@ class NumericItem(_Item):
     answer: NumericAnswer
 
 
-class KeywordsAnswer(StrictModel):
-    keywords: list[Text] = Field(min_length=1)
+class FreeTextAnswer(StrictModel):
+    """What a correct free-text answer contains.
+
+    `expected` lists ideas, each as alternative wordings (any one counts); an answer is correct when it expresses
+    at least `min_expected` of them (default: all). Matching ignores case and accents. With an embedder, an
+    answer that misses the keywords but is close in meaning (cosine >= `min_similarity`) to one of the
+    `references` also counts.
+    """
+
+    expected: list[Annotated[list[Keyword], Field(min_length=1)]] = Field(min_length=1)
+    min_expected: int | None = Field(default=None, ge=1)
+    references: list[Text] = Field(default_factory=list)
+    min_similarity: float = Field(default=0.6, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _check_min_expected(self) -> FreeTextAnswer:
+        if self.min_expected is not None and self.min_expected > len(self.expected):
+            raise LocatedValueError(
+                f"min_expected {self.min_expected} exceeds the {len(self.expected)} expected idea(s)", "min_expected"
+            )
+        return self
+
+    @property
+    def required(self) -> int:
+        return self.min_expected if self.min_expected is not None else len(self.expected)
 
 
 class FreeTextItem(_Item):
     type: Literal["free_text"]
-    answer: KeywordsAnswer
+    answer: FreeTextAnswer
 
 
 QuizItem = Annotated[SingleChoiceItem | NumericItem | FreeTextItem, Field(discriminator="type")]
 
 
-class Quiz(StrictModel):
-    threshold_theta: float
+class QuizStop(StrictModel):
+    """The adaptive quiz stops at the first of: standard error <= `max_se`, `max_items` asked, bank exhausted."""
+
+    max_se: float = Field(default=0.35, gt=0, lt=1, description="Below the prior SD (1), or it never starts.")
     max_items: int = Field(default=20, ge=1)
-    se_stop: float = Field(default=0.35, gt=0)
-    domains: dict[Slug, Text] = Field(min_length=1, description="Domain id -> French title.")
-    items: list[QuizItem] = Field(min_length=1)
+
+
+class Quiz(StrictModel):
+    threshold_theta: float = Field(ge=-3, le=3, description="Prerequisite level on the theta scale.")
+    stop: QuizStop = QuizStop()
+    domains: dict[Slug, Text] = Field(min_length=MIN_QUIZ_DOMAINS, description="Domain id -> French title.")
+    items: list[QuizItem] = Field(min_length=MIN_QUIZ_ITEMS)
 
     @model_validator(mode="after")
     def _check_items(self) -> Quiz:
@@ -104,16 +163,24 @@ class Quiz(StrictModel):
                     index,
                     "domain",
                 )
-        empty = [domain for domain in self.domains if not any(i.domain == domain for i in self.items)]
-        if empty:
-            raise LocatedValueError(f"domain {empty[0]!r} has no item", "domains", empty[0])
+        # Content balancing gives each domain an equal share of a full-length quiz: the bank must fill it.
+        share = -(-self.stop.max_items // len(self.domains))
+        for domain in self.domains:
+            count = sum(item.domain == domain for item in self.items)
+            if count < share:
+                raise LocatedValueError(
+                    f"domain {domain!r} has {count} item(s); a quiz of up to {self.stop.max_items} items over "
+                    f"{len(self.domains)} domains needs at least {share} per domain",
+                    "domains",
+                    domain,
+                )
         return self
 
 
 class Level(StrictModel):
     score: int
     descriptor: Text
-    anchors: list[Text] = Field(min_length=1, description="Example answers at this level.")
+    anchors: list[Text] = Field(min_length=MIN_ANCHORS_PER_LEVEL, description="Example answers at this level.")
 
 
 class Criterion(StrictModel):
@@ -146,8 +213,27 @@ class Motivation(StrictModel):
         return self
 
 
+class InterviewQuestion(StrictModel):
+    id: Slug
+    kind: InterviewKind
+    question: Text
+    good_answer_contains: list[Text] = Field(min_length=1, description="What a good answer brings up.")
+
+
 class MockInterview(StrictModel):
-    questions: list[Text] = Field(min_length=1)
+    questions: list[InterviewQuestion] = Field(min_length=MIN_INTERVIEW_QUESTIONS)
+
+    @model_validator(mode="after")
+    def _check_questions(self) -> MockInterview:
+        seen: set[str] = set()
+        for index, question in enumerate(self.questions):
+            if question.id in seen:
+                raise LocatedValueError(f"duplicate question id {question.id!r}", "questions", index, "id")
+            seen.add(question.id)
+        missing = [kind for kind in INTERVIEW_KINDS if not any(q.kind == kind for q in self.questions)]
+        if missing:
+            raise LocatedValueError(f"no question of kind: {', '.join(missing)}", "questions")
+        return self
 
 
 class Rubric(StrictModel):

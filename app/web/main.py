@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from app import __version__, runtime
 from app.settings import PROJECT_ROOT, get_settings
-from app.web import health, invitations, pages
+from app.web import health, invitations, matching_api, pages
 
 logger = logging.getLogger(__name__)
 
@@ -42,5 +42,9 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(invitations.router)
+    if get_settings().env == "development":
+        # The matching API has no authentication yet (the referent issue adds accounts and roles): it is only
+        # served on a development instance, never in production.
+        app.include_router(matching_api.router)
     mount_chainlit(app=app, target=str(Path(__file__).with_name("chat.py")), path=pages.CHAT_PATH)
     return app

@@ -9,6 +9,7 @@ import uvicorn
 from app.db.engine import get_engine, require_database
 from app.errors import ConfigError
 from app.llm.local_model import verify_model
+from app.pii.logging import install_log_scrubbing
 from app.prompts import get_prompt_registry
 from app.rubrics import get_rubrics
 from app.settings import get_settings
@@ -49,4 +50,6 @@ def serve(*, host: str | None, port: int | None) -> None:
     print(f"  health:          {base}/healthz")
     from app.web.main import create_app
 
+    # Candidate text flows through this process: every log record is scrubbed from here on, uvicorn's included.
+    install_log_scrubbing()
     uvicorn.run(create_app(), host=host, port=port, workers=1, log_level="info")

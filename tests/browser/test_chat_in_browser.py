@@ -105,6 +105,22 @@ def test_candidate_accepts_answers_leaves_and_resumes_at_the_same_question(
         context.close()
 
 
+def test_an_oversized_message_is_refused_in_french_and_the_question_stays(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/demo")
+        expect(page.get_by_role("button", name=ACCEPT["label"])).to_be_visible(timeout=30_000)
+        composer = page.locator("textarea")
+        composer.fill("x" * 5_000)
+        composer.press("Enter")
+        expect(page.get_by_text("Votre message est trop long")).to_be_visible(timeout=30_000)
+        page.get_by_role("button", name=ACCEPT["label"]).click()  # the consent question is still answerable
+        expect(page.get_by_text(INTRO)).to_be_visible(timeout=30_000)
+    finally:
+        context.close()
+
+
 def test_a_forged_link_shows_a_french_message_and_no_chat(browser: Browser, server: str) -> None:
     context = browser.new_context(locale="fr-FR")
     try:

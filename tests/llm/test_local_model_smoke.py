@@ -36,7 +36,7 @@ def test_embedded_model_writes_french_and_valid_json() -> None:
         local_context=1024,
         local_max_tokens=64,
         local_threads=2,
-        llm_timeout_s=120,
+        llm_timeout_s=300,  # a guard against a hung model, not a speed check
         llm_max_retries=0,
     )
     audit = MemoryAuditSink()

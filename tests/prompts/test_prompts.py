@@ -26,6 +26,22 @@ SNAPSHOT_VARIABLES: dict[str, dict[str, object]] = {
         ],
     },
     "smoke/json_object": {},
+    "scoring/criterion": {
+        "training_title": "Aide-soignant·e",
+        "flow_label": "entretien de motivation",
+        "criterion": {
+            "title": "Préparation pratique",
+            "levels": [
+                {"score": 0, "descriptor": "Rien de pertinent.", "anchors": ["Je verrai bien."]},
+                {"score": 1, "descriptor": "Réponse vague.", "anchors": []},
+                {"score": 2, "descriptor": "Un élément concret.", "anchors": ["J'ai le permis et une voiture."]},
+                {"score": 3, "descriptor": "Plusieurs éléments vérifiables.", "anchors": []},
+            ],
+            "expected": [],
+        },
+        "questions": ["Comment allez-vous vous rendre à l'institut ?"],
+        "answer": "Il y a un bus direct, 35 minutes de trajet.",
+    },
 }
 SHIPPED_VERSIONS = [
     (name, version) for name, versions in PromptRegistry.load(SHIPPED).versions().items() for version in versions
@@ -52,7 +68,12 @@ def test_every_snapshot_belongs_to_a_shipped_prompt() -> None:
 def test_the_default_registry_is_cached_and_lists_versions() -> None:
     registry = get_prompt_registry()
     assert get_prompt_registry() is registry
-    assert registry.versions() == {"chat/greeting": ["v1"], "chat/reply": ["v1"], "smoke/json_object": ["v1"]}
+    assert registry.versions() == {
+        "chat/greeting": ["v1"],
+        "chat/reply": ["v1"],
+        "scoring/criterion": ["v1"],
+        "smoke/json_object": ["v1"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -61,6 +82,7 @@ def test_the_default_registry_is_cached_and_lists_versions() -> None:
         ("chat/greeting", "text", ("system", "user")),
         ("chat/reply", "text", ("system", "user")),
         ("smoke/json_object", "json", ("system", "user")),
+        ("scoring/criterion", "json", ("system", "user")),
     ],
 )
 def test_shipped_prompt_shape(name: str, output: str, roles: tuple[str, ...]) -> None:

@@ -14,6 +14,7 @@ from app.db.models.assessments import (
 from app.db.models.audit_events import GENESIS_HASH, AuditEvent
 from app.db.models.base import UTCDateTime, utcnow
 from app.db.models.candidates import Candidate, CandidatePublic, new_pseudonym
+from app.db.models.matching_profiles import CandidateMatchingProfile, CandidateSchedule
 from app.db.models.offers import (
     Schedule,
     TrainingOffer,
@@ -33,7 +34,16 @@ from app.db.models.organisations import (
     UserPublic,
     UserRole,
 )
+from app.db.models.pii_vault import PiiVaultEntry
 from app.db.models.reports import Report, ReportPublic
+from app.db.models.shortlist import (
+    OverrideCreate,
+    OverrideDecision,
+    Shortlist,
+    ShortlistOverride,
+    ShortlistOverridePublic,
+    ShortlistPublic,
+)
 
 __all__ = [
     "GENESIS_HASH",
@@ -43,7 +53,9 @@ __all__ = [
     "AssessmentSessionPublic",
     "AuditEvent",
     "Candidate",
+    "CandidateMatchingProfile",
     "CandidatePublic",
+    "CandidateSchedule",
     "Flow",
     "Message",
     "MessagePublic",
@@ -53,10 +65,17 @@ __all__ = [
     "OrganisationCreate",
     "OrganisationKind",
     "OrganisationPublic",
+    "OverrideCreate",
+    "OverrideDecision",
+    "PiiVaultEntry",
     "Report",
     "ReportPublic",
     "Schedule",
     "SessionStatus",
+    "Shortlist",
+    "ShortlistOverride",
+    "ShortlistOverridePublic",
+    "ShortlistPublic",
     "TrainingOffer",
     "TrainingOfferBase",
     "TrainingOfferCreate",

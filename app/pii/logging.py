@@ -1,0 +1,125 @@
+"""Log records scrubbed before any handler sees them.
+
+`install_log_scrubbing()` (called once at startup) wraps the process's log record factory, so every record of
+every logger, including those configured later (uvicorn's), is scrubbed when it is created: its message with
+its arguments, its exception text and its stack. The same `PiiLogFilter` is also attached to the handlers
+that exist at that moment, which then scrub the attributes passed with `extra=` too.
+
+A record that cannot be scrubbed (the scrubber failed, or the message cannot even be formatted) is not
+written as it is: its text is replaced by a notice. Records emitted by the scrubbing itself (spaCy, Presidio)
+are withheld the same way, since they could quote the text being scrubbed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from app.pii.scrubber import Scrubber, get_scrubber
+
+WITHHELD = "[log record withheld: it could not be scrubbed of personal data]"
+WITHHELD_INNER = "[log record emitted while scrubbing another: withheld]"
+_STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_MARK = "_tremplin_pii"  # record attribute: which parts are scrubbed
+_MESSAGE, _ALL = "message", "all"
+_INSTALLED = "_tremplin_pii_installed"
+
+
+class PiiLogFilter(logging.Filter):
+    """Scrubs a record in place. Each part is scrubbed once, however many handlers the record reaches."""
+
+    def __init__(self, scrubber: Scrubber | None = None) -> None:
+        super().__init__()
+        self._scrubber = scrubber
+        self._busy = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always true except for the records emitted by the scrubbing itself, which are dropped."""
+        self._guarded(record, extras=True)
+        return record.msg != WITHHELD_INNER
+
+    def scrub_message(self, record: logging.LogRecord) -> None:
+        """The message, exception and stack only (what exists when the record is created)."""
+        self._guarded(record, extras=False)
+
+    def _guarded(self, record: logging.LogRecord, *, extras: bool) -> None:
+        state = getattr(record, _MARK, None)
+        if state == _ALL or (state == _MESSAGE and not extras):
+            return
+        if getattr(self._busy, "active", False):
+            _replace(record, WITHHELD_INNER)
+            setattr(record, _MARK, _ALL)
+            return
+        self._busy.active = True
+        try:
+            if state != _MESSAGE:
+                self._scrub_message(record)
+            if extras:
+                self._scrub_extras(record)
+            setattr(record, _MARK, _ALL if extras else _MESSAGE)
+        except Exception:
+            _replace(record, WITHHELD)
+            setattr(record, _MARK, _ALL)
+        finally:
+            self._busy.active = False
+
+    def _scrub(self, text: str) -> str:
+        return (self._scrubber or get_scrubber()).scrub(text)
+
+    def _scrub_message(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = self._scrub(record.getMessage()), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = self._scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._scrub(record.stack_info)
+
+    def _scrub_extras(self, record: logging.LogRecord) -> None:
+        for name, value in list(vars(record).items()):
+            if name not in _STANDARD_ATTRIBUTES and name != _MARK and isinstance(value, str):
+                setattr(record, name, self._scrub(value))
+
+
+def _replace(record: logging.LogRecord, notice: str) -> None:
+    record.msg, record.args = notice, None
+    record.exc_info, record.exc_text, record.stack_info = None, None, None
+    for name, value in list(vars(record).items()):
+        if name not in _STANDARD_ATTRIBUTES and name != _MARK and isinstance(value, str):
+            setattr(record, name, "[withheld]")
+
+
+def install_log_scrubbing(scrubber: Scrubber | None = None) -> Callable[[], None]:
+    """Scrub every log record of the process from now on; returns the function that undoes it (for tests).
+    Idempotent: a second call changes nothing and its undo does nothing."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, _INSTALLED, False):
+        return lambda: None
+    log_filter = PiiLogFilter(scrubber)
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        log_filter.scrub_message(record)
+        return record
+
+    setattr(factory, _INSTALLED, True)
+    logging.setLogRecordFactory(factory)
+    handlers = _all_handlers()
+    for handler in handlers:
+        handler.addFilter(log_filter)
+
+    def uninstall() -> None:
+        logging.setLogRecordFactory(previous)
+        for handler in handlers:
+            handler.removeFilter(log_filter)
+
+    return uninstall
+
+
+def _all_handlers() -> set[logging.Handler]:
+    loggers: list[logging.Logger] = [logging.getLogger()]
+    loggers += [logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    return {handler for logger in loggers for handler in logger.handlers}

@@ -1,0 +1,1 @@
+"""Tests of interview scoring, the report and the scoring eval."""

@@ -1,0 +1,97 @@
+"""Log records are scrubbed before any handler writes them, whatever the logger."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from app.pii.logging import WITHHELD, PiiLogFilter, install_log_scrubbing
+from app.pii.scrubber import PresidioScrubber
+
+
+@pytest.fixture
+def captured(scrubber: PresidioScrubber) -> Iterator[tuple[logging.Logger, io.StringIO]]:
+    """A logger configured like an application's, with a handler that exists before installation."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("tests.pii.captured")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    uninstall = install_log_scrubbing(scrubber)
+    yield logger, stream
+    uninstall()
+    logger.removeHandler(handler)
+
+
+def test_message_and_arguments_are_scrubbed(captured: tuple[logging.Logger, io.StringIO]) -> None:
+    logger, stream = captured
+    logger.info("candidat %s joignable au %s", "Kevin Martin", "06 12 34 56 78")
+    assert stream.getvalue() == "INFO candidat <PERSONNE> joignable au <TELEPHONE>\n"
+
+
+def test_exception_text_is_scrubbed(captured: tuple[logging.Logger, io.StringIO]) -> None:
+    logger, stream = captured
+    try:
+        raise ValueError("refus pour kevin.martin@gmail.com")
+    except ValueError:
+        logger.exception("échec pour Mme Dupont")
+    output = stream.getvalue()
+    assert "ERROR échec pour Mme <PERSONNE>" in output
+    assert "ValueError: refus pour <EMAIL>" in output
+    assert "Dupont" not in output
+    assert "kevin" not in output
+
+
+def test_extra_attributes_are_scrubbed(captured: tuple[logging.Logger, io.StringIO]) -> None:
+    logger, stream = captured
+    logger.handlers[0].setFormatter(logging.Formatter("%(message)s [%(candidate)s]"))
+    logger.info("nouveau message", extra={"candidate": "tel 0612345678"})
+    assert stream.getvalue() == "nouveau message [tel <TELEPHONE>]\n"
+
+
+def test_handlers_added_after_installation_get_scrubbed_messages(scrubber: PresidioScrubber) -> None:
+    uninstall = install_log_scrubbing(scrubber)
+    try:
+        stream = io.StringIO()
+        logger = logging.getLogger("tests.pii.later")
+        handler = logging.StreamHandler(stream)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+        logger.info("GET /inscription?mail=jeanne.dupont@orange.fr")
+        logger.removeHandler(handler)
+    finally:
+        uninstall()
+    assert stream.getvalue() == "GET /inscription?mail=<EMAIL>\n"
+
+
+def test_installation_is_idempotent_and_undone(scrubber: PresidioScrubber) -> None:
+    factory = logging.getLogRecordFactory()
+    uninstall = install_log_scrubbing(scrubber)
+    assert install_log_scrubbing(scrubber)() is None  # the second install is a no-op, so is its undo
+    assert logging.getLogRecordFactory() is not factory
+    uninstall()
+    assert logging.getLogRecordFactory() is factory
+
+
+class _BrokenScrubber:
+    name = "broken"
+
+    def scrub(self, text: str) -> str:
+        raise RuntimeError(f"cannot scrub {text}")
+
+
+@pytest.mark.parametrize(
+    ("msg", "args"),
+    [("tel %s", ("0612345678",)), ("tel %s %s", ("0612345678",))],  # a scrubber failure, a formatting error
+    ids=["scrubber-fails", "bad-format"],
+)
+def test_a_record_that_cannot_be_scrubbed_is_withheld(msg: str, args: tuple[str, ...]) -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, msg, args, None)
+    assert PiiLogFilter(_BrokenScrubber()).filter(record)
+    assert record.getMessage() == WITHHELD

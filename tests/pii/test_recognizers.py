@@ -1,0 +1,156 @@
+"""Each recognizer on the real French analyzer: what it must find (exact span), and the traps it must not fall
+into. NIR keys below were computed by hand: key = 97 - (first 13 digits mod 97), 2A -> 19, 2B -> 18."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.pii.analyzer import PiiAnalyzer
+from tests.pii.conftest import found
+
+FINDS = [
+    # NIR: with or without spaces, Corsica, born abroad
+    ("nir compact", "mon numéro de sécu est 185057800608491", ("NIR", "185057800608491")),
+    ("nir spaced", "secu : 1 85 05 78 006 084 91 voila", ("NIR", "1 85 05 78 006 084 91")),
+    ("nir corse 2A", "Numéro : 2 84 05 2A 004 123 55", ("NIR", "2 84 05 2A 004 123 55")),
+    ("nir corse 2B", "nir 284052B00412382", ("NIR", "284052B00412382")),
+    ("nir born abroad", "1 93 01 99 123 456 36", ("NIR", "1 93 01 99 123 456 36")),
+    ("nir key apart", "sécurité sociale 1850578006084 91", ("NIR", "1850578006084 91")),
+    # phones
+    ("phone spaced", "mon tél c'est le 06 12 34 56 78", ("TELEPHONE", "06 12 34 56 78")),
+    ("phone compact", "rappelez moi au 0612345678 svp", ("TELEPHONE", "0612345678")),
+    ("phone dots", "joignable au 03.87.65.43.21", ("TELEPHONE", "03.87.65.43.21")),
+    ("phone +33", "whatsapp +33 6 12 34 56 78", ("TELEPHONE", "+33 6 12 34 56 78")),
+    ("phone +33 compact", "c'est +33612345678", ("TELEPHONE", "+33612345678")),
+    ("phone +33 (0)", "Tel: +33 (0)1 45 67 89 10", ("TELEPHONE", "+33 (0)1 45 67 89 10")),
+    ("phone 0033", "appelez le 0033 7 12 34 56 78", ("TELEPHONE", "0033 7 12 34 56 78")),
+    ("phone odd grouping", "mon portable 0612 345 678", ("TELEPHONE", "0612 345 678")),
+    # email, IBAN, URLs, handles
+    ("email", "mon mail perso : kevin.martin57@gmail.com merci", ("EMAIL", "kevin.martin57@gmail.com")),
+    ("email capitals", "MON MAIL EST JULIE.DURAND@ORANGE.FR", ("EMAIL", "JULIE.DURAND@ORANGE.FR")),
+    ("iban grouped", "mon rib FR76 3000 6000 0112 3456 7890 189 merci", ("IBAN", "FR76 3000 6000 0112 3456 7890 189")),
+    ("iban compact lower", "iban fr7630006000011234567890189", ("IBAN", "fr7630006000011234567890189")),
+    ("iban foreign", "IBAN : DE89 3704 0044 0532 0130 00", ("IBAN", "DE89 3704 0044 0532 0130 00")),
+    (
+        "linkedin",
+        "mon profil : https://www.linkedin.com/in/kevin-martin-57",
+        ("URL", "https://www.linkedin.com/in/kevin-martin-57"),
+    ),
+    ("site", "mes photos sur www.julie-durand-portfolio.fr", ("URL", "www.julie-durand-portfolio.fr")),
+    ("handle @", "sur insta je suis @kevin_mrt", ("COMPTE_SOCIAL", "@kevin_mrt")),
+    ("handle after network", "mon snap c'est kev.mrt57 si besoin", ("COMPTE_SOCIAL", "kev.mrt57")),
+    # identity documents
+    ("driving licence", "Permis de conduire n° 130175200123, catégorie B", ("PERMIS", "130175200123")),
+    ("passport", "Passeport : 12AB34567", ("PASSEPORT", "12AB34567")),
+    ("passport without context", "voici 18CD05432 pour le dossier", ("PASSEPORT", "18CD05432")),
+    ("id card old", "ma carte d'identité n°880692310285", ("CARTE_IDENTITE", "880692310285")),
+    ("id card new", "CNI X4RTBPFW4", ("CARTE_IDENTITE", "X4RTBPFW4")),
+    # addresses and postcodes
+    ("address", "j'habite 12 rue des Lilas 57000 Metz", ("ADRESSE", "12 rue des Lilas")),
+    ("address bis comma", "au 4 bis, avenue Jean Jaurès à Nancy", ("ADRESSE", "4 bis, avenue Jean Jaurès")),
+    ("address de la rue", "j'habite au 4 de la rue Victor Hugo, 54000 Nancy", ("ADRESSE", "4 de la rue Victor Hugo")),
+    (
+        "address general",
+        "Adresse : 91 boulevard du Général de Gaulle",
+        ("ADRESSE", "91 boulevard du Général de Gaulle"),
+    ),
+    ("address lowercase", "jhabite 3 impasse des tilleuls depuis 2015", ("ADRESSE", "3 impasse des tilleuls")),
+    ("address no number", "j'habite rue de la Gare juste à côté", ("ADRESSE", "rue de la Gare")),
+    ("postcode before town", "envoyez au 54000 Nancy", ("CODE_POSTAL", "54000")),
+    ("postcode with context", "mon code postal c'est 57100", ("CODE_POSTAL", "57100")),
+    # birth dates
+    ("birth written", "je suis né le 3 mars 1990 à Metz", ("DATE_NAISSANCE", "3 mars 1990")),
+    ("birth 1er", "née le 1er avril 1985", ("DATE_NAISSANCE", "1er avril 1985")),
+    ("birth numeric", "Date de naissance : 03/03/1990", ("DATE_NAISSANCE", "03/03/1990")),
+    ("birth short year", "ddn 3/3/90", ("DATE_NAISSANCE", "3/3/90")),
+    ("birth dashes", "né le 12-11-2001", ("DATE_NAISSANCE", "12-11-2001")),
+    # names
+    ("name capitalised", "Bonjour, je m'appelle Kevin Martin.", ("PERSONNE", "Kevin Martin")),
+    ("name lowercase hyphen", "je m'appelle jean-pierre", ("PERSONNE", "jean-pierre")),
+    ("name lowercase cue", "moi c'est kevin dubois", ("PERSONNE", "kevin dubois")),
+    ("name no accents", "je m appelle helene lefevre", ("PERSONNE", "helene lefevre")),
+    ("name typographic apostrophe", "je m’appelle Inès Benali", ("PERSONNE", "Inès Benali")),
+    ("name surname first", "GALLET-HARDY André, né à Metz", ("PERSONNE", "GALLET-HARDY André")),
+    ("name civility", "ma conseillère c'est Mme Lefèvre", ("PERSONNE", "Lefèvre")),
+    ("name civility particle", "J'ai travaillé pour M. de la Fontaine pendant 3 ans", ("PERSONNE", "de la Fontaine")),
+    ("name particle inside", "je m'appelle Kevin de la Fontaine", ("PERSONNE", "Kevin de la Fontaine")),
+    ("name mid-sentence lowercase", "hier j'ai vu marie lefebvre au forum", ("PERSONNE", "marie lefebvre")),
+    ("name sentence start", "Enzo ma sœur m'a parlé de vous", ("PERSONNE", "Enzo")),
+    ("name Rose is a person", "Rose m'a aidée pour le CV", ("PERSONNE", "Rose")),
+    ("name Marine is a person", "avec Marine on a fait le stage", ("PERSONNE", "Marine")),
+    ("name signature", "Merci d'avance. Cordialement, Sophie Leroy", ("PERSONNE", "Sophie Leroy")),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(text, expected) for _, text, expected in FINDS], ids=[c[0] for c in FINDS]
+)
+def test_finds(analyzer: PiiAnalyzer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in found(analyzer, text)
+
+
+TRAPS = [
+    # a 15-digit number whose key is wrong is not a NIR (nor a phone)
+    ("nir bad key", "référence 185057800608492"),
+    ("nir bad key spaced", "dossier 1 85 05 78 006 084 92"),
+    # Rose, Marine, Pierre as common words
+    ("rose colour", "ma couleur préférée c'est le rose"),
+    ("rose adjective", "une robe rose et des chaussures"),
+    ("marine colour", "un pull bleu marine"),
+    ("pierre stone", "un mur en pierre"),
+    # towns stay: mobility matters to matching
+    ("lyon", "je peux aller jusqu'à Lyon"),
+    ("town list", "je peux travailler sur Metz, Nancy ou Thionville"),
+    ("town lowercase", "je bosse a lyon dans un entrepot"),
+    # numbers that are not personal data
+    ("salary", "je vise 25000 euros par an"),
+    ("salary k", "environ 22000 € brut"),
+    ("money", "la formation coûte 3500 euros"),
+    ("times", "dispo du lundi au vendredi de 8h à 17h"),
+    ("year", "j'ai eu mon CAP en 2015"),
+    ("future date", "je serai disponible le 03/09/2027"),
+    ("date without year", "entretien le 12 mars à 14h30"),
+    # street words that are not addresses
+    ("in the street", "j'ai travaillé dans la rue avec des jeunes"),
+    ("driving lessons", "je prends des cours de conduite"),
+    # greetings, courtesy and shouting
+    ("shouting", "JE SUIS DISPONIBLE À PARTIR DU MOIS PROCHAIN"),
+    ("je suis adjective", "Je suis motivé et ponctuel"),
+    ("madame greeting", "Bonjour madame, je voulais savoir si c'est payé"),
+    ("moi c'est verb", "moi c'est d'aider les gens qui compte"),
+    # placeholders are never analysed again
+    ("placeholders", "je m'appelle <PERSONNE_1> et mon numéro est <TELEPHONE_1>"),
+    ("empty", ""),
+    ("blank", "   \n\t "),
+]
+
+
+@pytest.mark.parametrize("text", [text for _, text in TRAPS], ids=[c[0] for c in TRAPS])
+def test_traps(analyzer: PiiAnalyzer, text: str) -> None:
+    assert found(analyzer, text) == []
+
+
+def test_town_kept_while_address_and_name_go(analyzer: PiiAnalyzer) -> None:
+    text = "Je m'appelle Kevin Martin, j'habite 12 rue des Lilas 57000 Metz et je peux aller jusqu'à Lyon."
+    assert found(analyzer, text) == [
+        ("PERSONNE", "Kevin Martin"),
+        ("ADRESSE", "12 rue des Lilas"),
+        ("CODE_POSTAL", "57000"),
+    ]
+
+
+def test_overlapping_detections_become_one_span(analyzer: PiiAnalyzer) -> None:
+    # the phone pattern also matches inside the NIR: one span remains, labelled by the checked NIR
+    assert found(analyzer, "sécu 1 85 05 78 006 084 91") == [("NIR", "1 85 05 78 006 084 91")]
+
+
+def test_batch_detection_equals_one_by_one(analyzer: PiiAnalyzer) -> None:
+    texts = [text for _, text, _ in FINDS] + [text for _, text in TRAPS]
+    assert analyzer.detect_many(texts) == [analyzer.detect(text) for text in texts]
+
+
+def test_too_long_text_is_refused(analyzer: PiiAnalyzer) -> None:
+    from app.pii.analyzer import MAX_TEXT_CHARS, TextTooLongError
+
+    with pytest.raises(TextTooLongError, match="limit"):
+        analyzer.detect("a" * (MAX_TEXT_CHARS + 1))
