@@ -69,7 +69,12 @@ class PiiLogFilter(logging.Filter):
         return (self._scrubber or get_scrubber()).scrub(text)
 
     def _scrub_message(self, record: logging.LogRecord) -> None:
-        record.msg, record.args = self._scrub(record.getMessage()), None
+        if isinstance(record.args, tuple) and record.args:
+            # Some formatters unpack the arguments (uvicorn's access log does): scrub each one, keep the shape.
+            record.msg = self._scrub(str(record.msg))
+            record.args = tuple(self._scrub_argument(argument) for argument in record.args)
+        else:
+            record.msg, record.args = self._scrub(record.getMessage()), None
         if record.exc_info:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
@@ -77,6 +82,11 @@ class PiiLogFilter(logging.Filter):
             record.exc_text = self._scrub(record.exc_text)
         if record.stack_info:
             record.stack_info = self._scrub(record.stack_info)
+
+    def _scrub_argument(self, argument: object) -> object:
+        if argument is None or isinstance(argument, bool | int | float):
+            return argument
+        return self._scrub(str(argument))
 
     def _scrub_extras(self, record: logging.LogRecord) -> None:
         for name, value in list(vars(record).items()):

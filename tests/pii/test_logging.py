@@ -95,3 +95,26 @@ def test_a_record_that_cannot_be_scrubbed_is_withheld(msg: str, args: tuple[str,
     record = logging.LogRecord("x", logging.INFO, __file__, 1, msg, args, None)
     assert PiiLogFilter(_BrokenScrubber()).filter(record)
     assert record.getMessage() == WITHHELD
+
+
+def test_formatters_that_unpack_arguments_still_work(scrubber: PresidioScrubber) -> None:
+    """uvicorn's access log unpacks the record's arguments: they stay a tuple, each one scrubbed."""
+    from uvicorn.logging import AccessFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False))
+    logger = logging.getLogger("tests.pii.access")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    uninstall = install_log_scrubbing(scrubber)
+    try:
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/chat/?tel=0612345678", "1.1", 200)
+    finally:
+        uninstall()
+        logger.removeHandler(handler)
+    line = stream.getvalue()
+    assert "0612345678" not in line
+    assert line.startswith('127.0.0.1:5000 - "GET /chat/?tel=')
+    assert line.rstrip().endswith("200 OK")

@@ -12,7 +12,7 @@ from app.assessment.scoring.grid import FlowName
 from app.assessment.scoring.screening import TopicId
 
 CriterionFlag = Literal[
-    "evidence_missing",  # the model gave a level above 0 and none of its quotes is in the answer
+    "evidence_missing",  # the model's level (above 0) had no quote found in the answer; the rules level is used
     "quotes_dropped",  # some of the model's quotes are not in the answer and were removed
     "models_disagree",  # the model and the rules scorer are 2 or more levels apart
     "manipulation_capped",  # the answer tried to steer the scoring; the level was capped at the rules level

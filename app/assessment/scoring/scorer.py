@@ -4,7 +4,8 @@ For each criterion the candidate answered, the rules scorer always gives its lev
 gateway) proposes one with verbatim quotes. The model's proposal is kept only as far as it is supported:
 
 - every quote must be a passage of the scrubbed, screened answer, or it is dropped (`quotes_dropped`);
-  a level above 0 left without any quote is flagged `evidence_missing`;
+  a level above 0 left without any quote is flagged `evidence_missing` and replaced by the rules level,
+  so no reported level lacks evidence;
 - a model level 2 or more away from the rules level is flagged `models_disagree`;
 - if the answer tried to steer the scoring, the level is capped at the rules level, which never reads those
   sentences (`manipulation_capped`), so an attempt can never raise a level;
@@ -170,13 +171,14 @@ class TranscriptScorer:
         if proposed.level is None:
             return _from_rules(criterion, rules, [*flags, "model_abstained"])
         quotes = check_quotes(proposed.evidence[:MAX_QUOTES], answer.screened.kept)
-        level = proposed.level
         if quotes.dropped:
             flags.append("quotes_dropped")
-        if level > 0 and not quotes.verified:
-            flags.append("evidence_missing")
-        if abs(level - rules.level) >= DISAGREEMENT:
+        if abs(proposed.level - rules.level) >= DISAGREEMENT:
             flags.append("models_disagree")
+        if proposed.level > 0 and not quotes.verified:
+            # A level the transcript does not support is not reported; the rules level, with its evidence, is.
+            return _from_rules(criterion, rules, [*flags, "evidence_missing"], model_level=proposed.level)
+        level = proposed.level
         if answer.screened.manipulation and level > rules.level:
             level = rules.level
             flags.append("manipulation_capped")
@@ -199,7 +201,9 @@ class TranscriptScorer:
         )
 
 
-def _from_rules(criterion: GridCriterion, rules: RulesScore, flags: list[CriterionFlag]) -> ScoredCriterion:
+def _from_rules(
+    criterion: GridCriterion, rules: RulesScore, flags: list[CriterionFlag], *, model_level: int | None = None
+) -> ScoredCriterion:
     return ScoredCriterion(
         id=criterion.id,
         title=criterion.title,
@@ -209,6 +213,7 @@ def _from_rules(criterion: GridCriterion, rules: RulesScore, flags: list[Criteri
         evidence=rules.evidence,
         rationale=rules.rationale,
         source="rules",
+        model_level=model_level,
         rules_level=rules.level,
         flags=tuple(flags),
     )

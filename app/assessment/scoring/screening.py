@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from app.assessment.scoring.config_files import ConfigModel, Text, load_config
 from app.assessment.scoring.patterns import Pattern, PatternSet, RawPattern, Sentence, normalise, sentences
@@ -48,11 +48,17 @@ class ManipulationCues(ConfigModel):
     markup: list[RawPattern] = Field(min_length=1, description="Matched on the raw text, ignoring case.")
 
 
+class EnglishWords(ConfigModel):
+    words: list[Annotated[str, StringConstraints(pattern=r"^[a-z]+$")]] = Field(min_length=1)
+    at_least: int = Field(ge=1, description="Distinct words that make a generated text English.")
+
+
 class ScreeningConfig(ConfigModel):
     protected_topics: dict[TopicId, ProtectedTopic]
     manipulation: ManipulationCues
     skip: list[Pattern] = Field(min_length=1, description="A whole answer matching one declines the question.")
     inferred_traits: list[Pattern] = Field(min_length=1, description="Wording a generated rationale may not use.")
+    english: EnglishWords
 
     @model_validator(mode="after")
     def _check_topics(self) -> ScreeningConfig:
@@ -111,6 +117,7 @@ class Screening:
         self._markup = re.compile("|".join(f"(?:{p})" for p in config.manipulation.markup), re.IGNORECASE)
         self._skip = re.compile("|".join(f"(?:{p})" for p in config.skip))
         self._inferred = PatternSet(config.inferred_traits)
+        self._english = frozenset(config.english.words)
 
     def protected_topics(self, text: str) -> tuple[TopicId, ...]:
         normalised = normalise(text)
@@ -142,8 +149,11 @@ class Screening:
         return ScreenedText(tuple(kept), tuple(sorted(topics)), protected, tuple(manipulation))
 
     def acceptable_wording(self, generated: str) -> bool:
-        """Whether generated text (a rationale) stays factual: no protected topic, no inferred trait."""
-        return not self.protected_topics(generated) and self._inferred.search(normalise(generated)) is None
+        """Whether generated text (a rationale) stays factual and French: no protected topic, no inferred trait,
+        not English."""
+        normalised = normalise(generated)
+        english = len(self._english.intersection(normalised.split())) >= self.config.english.at_least
+        return not english and not self.protected_topics(generated) and self._inferred.search(normalised) is None
 
     def check_question(self, question: str) -> QuestionCheck:
         """Refuse a question that asks about a protected topic (the flows call this before sending one)."""

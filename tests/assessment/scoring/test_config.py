@@ -78,6 +78,13 @@ BAD = [
         id="screening-misspelt-field",
     ),
     pytest.param(
+        DEFAULT_SCREENING_PATH,
+        "  at_least: 3\n",
+        "  at_least: 0\n",
+        "english.at_least: Input should be greater than or equal to 1",
+        id="screening-english-threshold",
+    ),
+    pytest.param(
         DEFAULT_CUES_PATH,
         "    level3_kinds: 3\n",
         "    level3_kinds: 9\n",

@@ -83,17 +83,11 @@ def test_unanswered_criteria_make_no_model_call(make_scorer: MakeScorer, audit: 
             ["un   week-end\nsur deux"], ("un week-end sur deux",), (), id="spacing-forgiven-transcript-wording-kept"
         ),
         pytest.param(
-            ["J'ai fait six stages en hôpital"], (), ("quotes_dropped", "evidence_missing"), id="invented-quote"
-        ),
-        pytest.param(
             ["stage de trois semaines en EHPAD", "j'adore ce métier"],
             ("stage de trois semaines en EHPAD",),
             ("quotes_dropped",),
             id="one-of-two-invented",
         ),
-        pytest.param(["stag"], (), ("quotes_dropped", "evidence_missing"), id="too-short"),
-        pytest.param(["trois semaines en EHP"], (), ("quotes_dropped", "evidence_missing"), id="cut-inside-a-word"),
-        pytest.param([], (), ("evidence_missing",), id="no-quote"),
     ],
 )
 def test_model_quotes_are_kept_only_when_they_are_in_the_answer(
@@ -103,8 +97,29 @@ def test_model_quotes_are_kept_only_when_they_are_in_the_answer(
     result = scorer.score(motivation("aide-soignant", ("job_knowledge", CONCRETE)))
     scored = criterion(result, "job_knowledge")
     assert (scored.level, scored.source, scored.evidence, scored.flags) == (3, "model", evidence, flags)
-    assert ("needs_human_review" in result.flags) == ("evidence_missing" in flags)
+    assert "needs_human_review" not in result.flags
     assert all(quote in CONCRETE for quote in scored.evidence)
+
+
+@pytest.mark.parametrize(
+    ("quotes", "flags"),
+    [
+        pytest.param(["J'ai fait six stages en hôpital"], ("quotes_dropped", "evidence_missing"), id="invented-quote"),
+        pytest.param(["stag"], ("quotes_dropped", "evidence_missing"), id="too-short"),
+        pytest.param(["trois semaines en EHP"], ("quotes_dropped", "evidence_missing"), id="cut-inside-a-word"),
+        pytest.param([], ("evidence_missing",), id="no-quote"),
+    ],
+)
+def test_a_model_level_without_evidence_gives_way_to_the_rules_level(
+    make_scorer: MakeScorer, quotes: list[str], flags: tuple[str, ...]
+) -> None:
+    answer = "Je trouverai une solution. J'ai le permis."
+    transcript = motivation("aide-soignant", ("practical_readiness", answer))
+    result = make_scorer(lambda _: proposal(3, quotes)).score(transcript)
+    scored = criterion(result, "practical_readiness")
+    assert (scored.level, scored.source, scored.model_level, scored.rules_level) == (2, "rules", 3, 2)
+    assert (scored.evidence, scored.flags) == (("J'ai le permis.",), flags)
+    assert "needs_human_review" in result.flags
 
 
 def test_level_0_needs_no_quote(make_scorer: MakeScorer) -> None:
@@ -310,6 +325,7 @@ def test_a_model_that_abstains_leaves_the_rules_level(make_scorer: MakeScorer) -
         pytest.param("Le candidat semble anxieux mais organisé.", True, id="inferred-emotion"),
         pytest.param("Sa personnalité est adaptée au métier.", True, id="personality"),
         pytest.param("Le candidat a le permis et parle de sa religion.", True, id="protected-topic"),
+        pytest.param("The answer is vague and does not give details.", True, id="english"),
         pytest.param("", True, id="empty"),
     ],
 )
