@@ -45,7 +45,9 @@ def serve(*, host: str | None, port: int | None) -> None:
     preflight(host, port)
     base = f"http://{host}:{port}"
     print(f"Tremplin is starting on {base} (model provider: {settings.llm_provider})")
-    print(f"  candidate chat:  {base}/chat")
+    print(f"  candidate chat:  {base}/chat (opened by an invitation link: tremplin invite --rubric R --flows quiz)")
+    if settings.env == "development":
+        print(f"  demo candidate:  {base}/demo")
     print(f"  referent area:   {base}/")
     print(f"  health:          {base}/healthz")
     from app.web.main import create_app
