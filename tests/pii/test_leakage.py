@@ -45,7 +45,12 @@ from tests.pii.test_pseudonyms import new_session
 CANARIES = 100
 PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 DIGIT_RUN = re.compile(r"\d[\d\s.\-/()+]*\d")
-GENERATED_IDS = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32,}\b")
+# What the system generates itself: UUIDs, hex digests, and timestamps (whose microseconds once held, by chance,
+# the 6 digits of a canary's birth date).
+GENERATED_IDS = re.compile(
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32,}\b"
+    r"|\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?"
+)
 
 
 class CapturingChatModel(BaseChatModel):
@@ -131,8 +136,8 @@ def _tokens(text: str) -> str:
 class Haystack:
     """One text to search, prepared once: folded words, without separators, digit runs, whole numbers.
 
-    The identifiers and hashes the system generates (UUIDs, hex digests) are set aside first: their digits
-    would otherwise form some 5-digit postcode by chance."""
+    The identifiers, hashes and timestamps the system generates are set aside first: their digits would
+    otherwise form some postcode or date by chance."""
 
     where: str
     raw: str
