@@ -95,7 +95,7 @@ class Conversation:
         with Session(self._engine) as db:
             row = db.get(AssessmentSession, session_id)
             if row is None:
-                raise ConversationError("unknown session", "Ce lien ne correspond à aucun entretien.")
+                raise _unknown_session()
             return {
                 "session_id": session_id,
                 "rubric": row.rubric_id,
@@ -110,7 +110,7 @@ class Conversation:
         with session_scope(self._engine) as db:
             row = db.get(AssessmentSession, session_id)
             if row is None:
-                raise ConversationError("unknown session", "Ce lien ne correspond à aucun entretien.")
+                raise _unknown_session()
             row.status = SessionStatus.IN_PROGRESS
             return {
                 "session_id": session_id,
@@ -145,7 +145,7 @@ class Conversation:
                 db.add(Message(session_id=session_id, seq=seq, role=role, content_scrubbed=content))
             row = db.get(AssessmentSession, session_id)
             if row is None:
-                raise ConversationError("unknown session", "Ce lien ne correspond à aucun entretien.")
+                raise _unknown_session()
             consent = after.get("consent")
             if consent is not None and before.get("consent") is None:
                 row.consent = consent
@@ -172,6 +172,10 @@ _QUIZ_AUDIT_FIELDS = (
     "threshold_met",
     "p_threshold_met",
 )
+
+
+def _unknown_session() -> ConversationError:
+    return ConversationError("unknown session", "Ce lien ne correspond à aucun entretien.")
 
 
 def _config(session_id: str) -> RunnableConfig:

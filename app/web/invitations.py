@@ -15,8 +15,8 @@ from app.db.seed import DEMO_ORGANISATION
 from app.invitations import COOKIE, EXPIRED, InvalidInvitation, create_invitation, verify
 from app.rubrics import get_rubrics
 from app.settings import get_settings
+from app.web.pages import CHAT_PATH
 
-CHAT_PATH = "/chat/"
 DEMO_RUBRIC = "aide-soignant"
 
 router = APIRouter()
@@ -37,7 +37,7 @@ def open_invitation(request: Request, token: str) -> Response:
     except InvalidInvitation as invalid:
         code = status.HTTP_410_GONE if invalid is EXPIRED else status.HTTP_400_BAD_REQUEST
         return _message(request, "Lien non valide", invalid.candidate_message, code)
-    response = RedirectResponse(CHAT_PATH, status_code=status.HTTP_303_SEE_OTHER)
+    response = RedirectResponse(f"{CHAT_PATH}/", status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=settings.env == "production", path="/")
     return response
 
