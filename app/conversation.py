@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from langgraph.types import Command, StateSnapshot
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from app.assessment.report import load_report
 from app.audit import AuditSink
 from app.db.models import AssessmentSession, Message, MessageRole, SessionStatus, utcnow
 from app.db.session import session_scope
@@ -54,12 +56,20 @@ class View:
 
 class Conversation:
     def __init__(
-        self, *, graph: CompiledStateGraph[SessionState], engine: Engine, audit: AuditSink, scrubber: Scrubber
+        self,
+        *,
+        graph: CompiledStateGraph[SessionState],
+        engine: Engine,
+        audit: AuditSink,
+        scrubber: Scrubber,
+        on_completed: Callable[[str, dict[str, Any]], object] | None = None,
     ) -> None:
+        """`on_completed(session_id, state)` runs once a candidate who consented reaches the end (the report)."""
         self._graph = graph
         self._engine = engine
         self._audit = audit
         self._scrubber = scrubber
+        self._on_completed = on_completed
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
     def open(self, session_id: str) -> View:
@@ -89,13 +99,19 @@ class Conversation:
             self._record(session_id, before=before)
             return self._view(session_id)
 
+    def values(self, session_id: str) -> dict[str, Any]:
+        """The checkpointed state of the session (empty before it starts)."""
+        return dict(self._graph.get_state(_config(session_id)).values)
+
     def result(self, session_id: str) -> dict[str, Any]:
-        """What the session produced so far: status, consent, completed assessments and their results."""
+        """What the session produced so far: status, consent, completed assessments, the mock interview's feedback
+        and the stored report (None until it is written)."""
         state = self._graph.get_state(_config(session_id)).values
         with Session(self._engine) as db:
             row = db.get(AssessmentSession, session_id)
             if row is None:
                 raise _unknown_session()
+            report = load_report(db, session_id)
             return {
                 "session_id": session_id,
                 "rubric": row.rubric_id,
@@ -104,6 +120,8 @@ class Conversation:
                 "consent": row.consent,
                 "completed_flows": state.get("completed_flows", []),
                 "quiz": state.get("quiz_result"),
+                "mock_feedback": state.get("mock_feedback"),
+                "report": report.model_dump(mode="json") if report is not None else None,
             }
 
     def _initial_state(self, session_id: str) -> SessionState:
@@ -159,6 +177,8 @@ class Conversation:
                 events.append((f"session_{row.status.value}", {}))
         for event_type, payload in events:
             self._audit(event_type, payload, session_id=session_id)
+        if ("session_completed", {}) in events and self._on_completed is not None:
+            self._on_completed(session_id, dict(after))
 
 
 _QUIZ_AUDIT_FIELDS = (

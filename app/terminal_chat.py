@@ -1,8 +1,9 @@
 """`tremplin chat`: the same conversation as the web chat, in a terminal.
 
 Evaluators replay candidates with it: when standard input is not a terminal, each line is one candidate
-message, the bot's messages are printed as they come, and `--json` ends the output with the result as one JSON
-line. A script that runs out of lines leaves the session where it is; `--resume SESSION` continues it.
+message, the bot's messages are printed as they come, and `--json` ends the output with the result (the
+report included) as one JSON line. A script that runs out of lines leaves the session where it is;
+`--resume SESSION` continues it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TextIO
 
 from app.chat_input import RejectedMessage, clean_candidate_message
 from app.conversation import ConversationError, View
-from app.runtime import get_conversation
+from app.runtime import get_conversation, wait_for_reports
 from flows.turns import Question
 
 
@@ -26,13 +27,15 @@ def _print_question(question: Question, out: TextIO) -> None:
 
 
 def _show(view: View, shown: set[str], out: TextIO) -> None:
-    asked = {view.question["text"]} if view.question else set()
+    """Print what is new: assistant messages, then the question. `shown` holds the ids of the turns printed and
+    the texts of the questions printed (a question comes back in the transcript once answered)."""
     for turn in view.turns:
-        if turn["id"] not in shown and turn["role"] == "assistant" and turn["content"] not in asked:
+        if turn["id"] not in shown and turn["role"] == "assistant" and f"q:{turn['content']}" not in shown:
             print(turn["content"], file=out)
         shown.add(turn["id"])
     if view.question is not None:
         _print_question(view.question, out)
+        shown.add(f"q:{view.question['text']}")
     out.flush()
 
 
@@ -58,5 +61,6 @@ def run(session_id: str, *, json_output: bool, stdin: TextIO = sys.stdin, stdout
             continue
         _show(view, shown, stdout)
     if json_output:
+        wait_for_reports()
         print(json.dumps(conversation.result(session_id), ensure_ascii=False), file=stdout)
     return 0

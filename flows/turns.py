@@ -21,7 +21,8 @@ class Turn(TypedDict):
     role: Literal["assistant", "candidate"]
     content: str
     flow: NotRequired[FlowName]
-    item_id: NotRequired[str]
+    item_id: NotRequired[str]  # quiz: the item asked or answered
+    criterion: NotRequired[str]  # interviews, assistant turns: the criterion or mock question this opens
 
 
 class Option(TypedDict):
@@ -36,17 +37,25 @@ class Question(TypedDict):
     text: str
     options: list[Option]  # empty: a free answer is expected
     progress: NotRequired[str]
-    item_id: NotRequired[str]  # quiz items: which one is asked
+    item_id: NotRequired[str]  # which quiz item, or which interview question and follow-up, is asked
+    flow: NotRequired[FlowName]  # the assessment asking (absent: the session itself, e.g. consent)
 
 
 def turn(
-    role: Literal["assistant", "candidate"], content: str, flow: FlowName | None = None, item_id: str | None = None
+    role: Literal["assistant", "candidate"],
+    content: str,
+    flow: FlowName | None = None,
+    item_id: str | None = None,
+    *,
+    criterion: str | None = None,
 ) -> Turn:
     new = Turn(id=str(uuid.uuid4()), role=role, content=content)
     if flow is not None:
         new["flow"] = flow
     if item_id is not None:
         new["item_id"] = item_id
+    if criterion is not None:
+        new["criterion"] = criterion
     return new
 
 

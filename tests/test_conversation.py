@@ -28,6 +28,7 @@ from app.rubrics import get_rubrics
 from app.rubrics.models import Rubric
 from app.settings import get_settings
 from flows import session
+from tests.flows.support import rules_gateway
 from tests.flows.test_session_flow import correct_answer
 
 RUBRIC = "aide-soignant"
@@ -68,7 +69,7 @@ def scrubber() -> RecordingScrubber:
 @pytest.fixture
 def conversation(engine: Engine, audit: MemoryAuditSink, scrubber: RecordingScrubber) -> Iterator[Conversation]:
     with open_checkpointer() as saver:
-        graph = session.build_graph(rubrics=get_rubrics(), scrubber=scrubber, checkpointer=saver)
+        graph = session.build_graph(llm=rules_gateway(), rubrics=get_rubrics(), scrubber=scrubber, checkpointer=saver)
         yield Conversation(graph=graph, engine=engine, audit=audit, scrubber=scrubber)
 
 

@@ -46,3 +46,42 @@ def test_unavailable_flows_and_unknown_rubrics_are_one_line_errors() -> None:
         done = run("chat", *args, stdin="")
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_interview_resumes_in_a_new_process_and_ends_with_its_report() -> None:
+    answer = (
+        "Pendant mon immersion en EHPAD, j'ai vu les toilettes, l'aide aux repas et les transmissions à "
+        "l'infirmière ; c'est physique, en horaires de 12 heures, avec un week-end sur deux."
+    )
+    first = run("chat", "--rubric", "aide-soignant", "--flows", "motivation", stdin=f"oui\n{answer}\n")
+    assert first.returncode == 0, first.stderr
+    assert "[Question 1 sur 4]" in first.stdout
+    assert "passer cette question" in first.stdout.lower()
+    match = re.search(r"--resume ([0-9a-f-]{36})", first.stdout)
+    assert match is not None
+    asked_last = first.stdout.split("[Question ")[-1]
+
+    resumed = run(
+        "chat",
+        "--rubric",
+        "aide-soignant",
+        "--flows",
+        "motivation",
+        "--resume",
+        match.group(1),
+        "--json",
+        stdin=f"{answer}\n" * 12,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith("[Question " + asked_last.split("\n")[0])  # the same question, not replayed
+    result = json.loads(resumed.stdout.splitlines()[-1])
+    assert result["status"] == "completed"
+    assert result["completed_flows"] == ["motivation"]
+    report = result["report"]
+    assert {c["id"] for c in report["criteria"]} == {
+        "job_knowledge",
+        "project_coherence",
+        "practical_readiness",
+        "commitment",
+    }
+    assert report["recommendation"] in {"ready", "ready_with_support", "not_yet", "insufficient_data"}

@@ -43,7 +43,6 @@ from app.assessment.scoring.result import (
     Source,
 )
 from app.assessment.scoring.screening import TopicId
-from app.audit import AuditSink
 from app.db.models import Report
 from app.errors import TremplinError
 
@@ -323,11 +322,10 @@ def _points_to_explore(criteria: Sequence[ReportCriterion], quiz: QuizSection | 
 # --- storage ------------------------------------------------------------------------------------------------
 
 
-def save_report(session: Session, report: AssessmentReport, *, audit: AuditSink | None = None) -> Report:
-    """Store `report` as its session's report (replacing an earlier one); the caller commits.
-
-    With `audit`, a `report_saved` event records the sha256 of the stored JSON and the decision.
-    """
+def save_report(session: Session, report: AssessmentReport) -> Report:
+    """Store `report` as its session's report (replacing an earlier one); the caller commits, then audits
+    `report_saved_event(report)` (after the commit: on SQLite the audit log cannot be written while this
+    transaction holds the write lock)."""
     if report.session_id is None:
         raise ReportError("only a report with a session_id can be stored")
     values: dict[str, Any] = {
@@ -349,18 +347,17 @@ def save_report(session: Session, report: AssessmentReport, *, audit: AuditSink 
         row.sqlmodel_update(values)
     session.add(row)
     session.flush()
-    if audit is not None:
-        audit(
-            "report_saved",
-            {
-                "report_sha256": hashlib.sha256(report.model_dump_json().encode("utf-8")).hexdigest(),
-                "recommendation": report.recommendation,
-                "decision_rules_version": report.decision_rules_version,
-                "rubric": f"{report.rubric.id} {report.rubric.version}",
-            },
-            session_id=report.session_id,
-        )
     return row
+
+
+def report_saved_event(report: AssessmentReport) -> dict[str, Any]:
+    """The `report_saved` audit payload: the sha256 of the stored JSON, the decision and the versions."""
+    return {
+        "report_sha256": hashlib.sha256(report.model_dump_json().encode("utf-8")).hexdigest(),
+        "recommendation": report.recommendation,
+        "decision_rules_version": report.decision_rules_version,
+        "rubric": f"{report.rubric.id} {report.rubric.version}",
+    }
 
 
 def load_report(session: Session, session_id: str) -> AssessmentReport | None:

@@ -75,11 +75,25 @@ def describe_model(settings: Settings) -> tuple[str, str]:
     return provider, "rules"
 
 
+# llama.cpp turns these into grammar repetitions and fails to build large ones; the gateway's Pydantic
+# validation enforces them on the answer instead.
+_LENGTH_KEYWORDS = frozenset({"maxLength", "minLength", "maxItems", "minItems"})
+
+
+def without_length_limits(schema: Any) -> Any:
+    """`schema` without string length and array size limits, at any depth."""
+    if isinstance(schema, dict):
+        return {key: without_length_limits(value) for key, value in schema.items() if key not in _LENGTH_KEYWORDS}
+    if isinstance(schema, list):
+        return [without_length_limits(value) for value in schema]
+    return schema
+
+
 def json_mode_options(provider: str, schema: dict[str, Any]) -> dict[str, Any]:
     """Call options asking the provider for a JSON object. The local model is additionally constrained to
     `schema` by a llama.cpp grammar; the gateway validates the result either way."""
     if provider == "local":
-        return {"response_format": {"type": "json_object", "schema": schema}}
+        return {"response_format": {"type": "json_object", "schema": without_length_limits(schema)}}
     if provider in ("mistral", "openai_compatible"):
         return {"response_format": {"type": "json_object"}}
     return {}

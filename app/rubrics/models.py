@@ -137,10 +137,18 @@ QuizItem = Annotated[SingleChoiceItem | NumericItem | FreeTextItem, Field(discri
 
 
 class QuizStop(StrictModel):
-    """The adaptive quiz stops at the first of: standard error <= `max_se`, `max_items` asked, bank exhausted."""
+    """The adaptive quiz stops at the first of: the prerequisite decision settled (after `min_items`), standard
+    error <= `max_se`, `max_items` asked."""
 
     max_se: float = Field(default=0.35, gt=0, lt=1, description="Below the prior SD (1), or it never starts.")
     max_items: int = Field(default=20, ge=1)
+    decision_confidence: float | None = Field(
+        default=0.95,
+        gt=0.5,
+        lt=1,
+        description="Stop once P(θ >= threshold) or its complement reaches this; null: never stop on the decision.",
+    )
+    min_items: int = Field(default=6, ge=1, description="Items asked before the decision rule may stop the quiz.")
 
 
 class Quiz(StrictModel):

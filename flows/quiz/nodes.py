@@ -62,6 +62,7 @@ class QuizNodes:
             options=options_for(item),
             progress=f"Question {position} ({rubric.quiz.stop.max_items} au maximum)",
             item_id=item.id,
+            flow="quiz",
         )
         raw = interrupt(question)
         asked = turn("assistant", item.prompt, "quiz", item.id)

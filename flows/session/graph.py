@@ -9,16 +9,23 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from app.embeddings import Embedder
+from app.assessment.scoring.cues import get_cues
+from app.assessment.scoring.scorer import TranscriptScorer
+from app.assessment.scoring.screening import get_screening
+from app.assessment.scoring.similarity import EmbeddingCache
+from app.embeddings import Embedder, get_embedder
+from app.llm.gateway import LLMGateway
 from app.pii import Scrubber
+from app.prompts import PromptRegistry, get_prompt_registry
 from app.rubrics.models import Rubric
-from flows import quiz
+from flows import mock, motivation, quiz
+from flows.asking import QuestionWriter
 from flows.session import nodes
 from flows.session.state import SessionState
 from flows.turns import FlowName
 
-# The assessments that exist so far; the motivation and mock interviews join this tuple when they land.
-AVAILABLE_FLOWS: tuple[FlowName, ...] = ("quiz",)
+# The assessments, in the order a session runs them.
+AVAILABLE_FLOWS: tuple[FlowName, ...] = ("quiz", "motivation", "mock")
 
 
 class UnavailableFlowError(ValueError):
@@ -35,34 +42,55 @@ def check_flows(flows: Sequence[str]) -> list[FlowName]:
     return [flow for flow in AVAILABLE_FLOWS if flow in flows]
 
 
-def route_flows(state: SessionState) -> Literal["quiz", "closing"]:
+def route_flows(state: SessionState) -> Literal["quiz", "motivation", "mock", "closing"]:
     pending = nodes.pending_flows(state)
-    if not pending:
-        return "closing"
-    if pending[0] == "quiz":
-        return "quiz"
-    raise UnavailableFlowError(f"flow {pending[0]!r} is not available in this version")
+    return pending[0] if pending else "closing"
 
 
 def build_graph(
     *,
+    llm: LLMGateway,
     rubrics: Mapping[str, Rubric],
     scrubber: Scrubber,
     checkpointer: BaseCheckpointSaver[str] | None,
     embedder: Embedder | None = None,
+    prompts: PromptRegistry | None = None,
 ) -> CompiledStateGraph[SessionState]:
+    """`llm` phrases the interview questions and the mock interview's feedback (the `rules` gateway asks the
+    rubric's questions as written); `embedder` defaults to the process's."""
+    prompts = prompts or get_prompt_registry()
+    screening = get_screening()
+    embedder = embedder or get_embedder()
+    scorer = TranscriptScorer(
+        gateway=llm,
+        rubrics=rubrics,
+        scrubber=scrubber,
+        embeddings=EmbeddingCache(embedder),
+        prompts=prompts,
+        screening=screening,
+        cues=get_cues(),
+    )
+    writer = QuestionWriter(gateway=llm, prompts=prompts, screening=screening)
     graph = StateGraph(SessionState)
     graph.add_node("welcome", nodes.welcome)
     graph.add_node("ask_consent", nodes.ask_consent)
     graph.add_node("refer_to_human", nodes.refer_to_human)
     graph.add_node("next_flow", nodes.next_flow)
     graph.add_node("quiz", quiz.build_graph(rubrics=rubrics, scrubber=scrubber, embedder=embedder))
+    graph.add_node(
+        "motivation", motivation.build_graph(rubrics=rubrics, writer=writer, scorer=scorer, scrubber=scrubber)
+    )
+    graph.add_node(
+        "mock",
+        mock.build_graph(rubrics=rubrics, llm=llm, prompts=prompts, writer=writer, scorer=scorer, scrubber=scrubber),
+    )
     graph.add_node("closing", nodes.closing)
     graph.add_edge(START, "welcome")
     graph.add_edge("welcome", "ask_consent")
     graph.add_conditional_edges("ask_consent", nodes.route_consent)
     graph.add_edge("refer_to_human", END)
     graph.add_conditional_edges("next_flow", route_flows)
-    graph.add_edge("quiz", "next_flow")
+    for flow in AVAILABLE_FLOWS:
+        graph.add_edge(flow, "next_flow")
     graph.add_edge("closing", END)
     return graph.compile(checkpointer=checkpointer, name="session")

@@ -21,6 +21,7 @@ from flows.session.graph import UnavailableFlowError, check_flows
 from flows.session.nodes import ACCEPT, CLOSING, CONSENT_REPEAT, REFERRAL, REFUSE
 from flows.session.state import SessionState
 from flows.turns import Question
+from tests.flows.support import rules_gateway
 from tests.snapshot import assert_snapshot
 
 RUBRIC = "aide-soignant"
@@ -48,7 +49,9 @@ def rubric() -> Rubric:
 @contextmanager
 def session_graph(scrubber: Scrubber | None = None) -> Iterator[CompiledStateGraph[SessionState]]:
     with open_checkpointer() as saver:
-        yield session.build_graph(rubrics=get_rubrics(), scrubber=scrubber or TaggingScrubber(), checkpointer=saver)
+        yield session.build_graph(
+            llm=rules_gateway(), rubrics=get_rubrics(), scrubber=scrubber or TaggingScrubber(), checkpointer=saver
+        )
 
 
 def start(graph: CompiledStateGraph[SessionState], thread: str) -> Question:
@@ -211,9 +214,10 @@ def test_a_session_resumes_on_a_new_connection_at_the_same_question(rubric: Rubr
         assert len(quiz_in_progress(resumed, thread)["quiz_state"]["responses"]) == 1
 
 
-def test_only_available_flows_can_be_selected() -> None:
+def test_only_available_flows_can_be_selected_and_run_in_the_session_order() -> None:
     assert check_flows(["quiz"]) == ["quiz"]
-    for requested in ([], ["motivation"], ["quiz", "teleportation"]):
+    assert check_flows(["mock", "quiz", "motivation"]) == ["quiz", "motivation", "mock"]
+    for requested in ([], ["quiz", "teleportation"], ["entretien"]):
         with pytest.raises(UnavailableFlowError):
             check_flows(requested)
 

@@ -89,3 +89,25 @@ def test_json_mode_options() -> None:
     assert json_mode_options("mistral", schema) == {"response_format": {"type": "json_object"}}
     assert json_mode_options("openai_compatible", schema) == {"response_format": {"type": "json_object"}}
     assert json_mode_options("rules", schema) == {}
+
+
+def test_the_local_grammar_gets_no_length_limits() -> None:
+    """llama.cpp fails to build grammars for large length limits; Pydantic checks them on the answer instead."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "quote": {"type": "string", "maxLength": 300, "minLength": 1},
+            "tips": {"type": "array", "items": {"type": "string", "maxLength": 200}, "minItems": 2, "maxItems": 2},
+            "level": {"anyOf": [{"type": "integer", "maximum": 3}, {"type": "null"}]},
+        },
+    }
+    sent = json_mode_options("local", schema)["response_format"]["schema"]
+    assert sent == {
+        "type": "object",
+        "properties": {
+            "quote": {"type": "string"},
+            "tips": {"type": "array", "items": {"type": "string"}},
+            "level": {"anyOf": [{"type": "integer", "maximum": 3}, {"type": "null"}]},
+        },
+    }
+    assert schema["properties"]["quote"]["maxLength"] == 300  # the caller's schema is left as it was

@@ -42,6 +42,26 @@ SNAPSHOT_VARIABLES: dict[str, dict[str, object]] = {
         "questions": ["Comment allez-vous vous rendre à l'institut ?"],
         "answer": "Il y a un bus direct, 35 minutes de trajet.",
     },
+    "interview/question": {
+        "training_title": "Aide-soignant·e",
+        "interviewer": "un conseiller ou une conseillère qui mène un entretien de motivation bienveillant",
+        "topic": "Préparation pratique",
+        "bank_question": "Comment allez-vous vous rendre à l'institut ?",
+        "previous_answer": "En bus, je pense.",
+        "follow_up": True,
+        "simple_french": True,
+    },
+    "interview/feedback": {
+        "training_title": "Aide-soignant·e",
+        "exchanges": [
+            {
+                "question": "Que faites-vous si un résident refuse sa toilette ?",
+                "answer": "Je respecte son refus et je repasse plus tard, et je le dis à l'infirmière.",
+                "expected": ["Le respect du refus.", "La transmission à l'équipe."],
+            }
+        ],
+        "simple_french": False,
+    },
 }
 SHIPPED_VERSIONS = [
     (name, version) for name, versions in PromptRegistry.load(SHIPPED).versions().items() for version in versions
@@ -71,6 +91,8 @@ def test_the_default_registry_is_cached_and_lists_versions() -> None:
     assert registry.versions() == {
         "chat/greeting": ["v1"],
         "chat/reply": ["v1"],
+        "interview/feedback": ["v1"],
+        "interview/question": ["v1"],
         "scoring/criterion": ["v1"],
         "smoke/json_object": ["v1"],
     }
@@ -83,6 +105,8 @@ def test_the_default_registry_is_cached_and_lists_versions() -> None:
         ("chat/reply", "text", ("system", "user")),
         ("smoke/json_object", "json", ("system", "user")),
         ("scoring/criterion", "json", ("system", "user")),
+        ("interview/question", "text", ("system", "user")),
+        ("interview/feedback", "json", ("system", "user")),
     ],
 )
 def test_shipped_prompt_shape(name: str, output: str, roles: tuple[str, ...]) -> None:

@@ -21,7 +21,7 @@ from app.errors import TremplinError
 from app.rubrics.models import QuizItem, Rubric
 
 # Bump with any change to estimation, selection, stopping or scoring: results record it.
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 
 
 class QuizStateError(TremplinError):
@@ -214,7 +214,7 @@ class AdaptiveQuiz:
     def _step(self) -> Step:
         responses = self._state.responses
         asked = [self._bank.index_of(r.item_id) for r in responses]
-        return step(self._bank, self._rubric.quiz.stop, asked, [r.score.correct for r in responses])
+        return step(self._bank, self._rubric.quiz, asked, [r.score.correct for r in responses])
 
     def _posterior(self) -> Posterior:
         return self._step().estimate
@@ -225,10 +225,10 @@ class AdaptiveQuiz:
 
     def _check_consistency(self) -> None:
         """Replay the state: each item must be the one this engine selects after the answers before it."""
-        responses, stop = self._state.responses, self._rubric.quiz.stop
+        responses, quiz = self._state.responses, self._rubric.quiz
         asked: list[int] = []
         for number, response in enumerate(responses, start=1):
-            expected = step(self._bank, stop, asked, [r.score.correct for r in responses[: len(asked)]]).next_item
+            expected = step(self._bank, quiz, asked, [r.score.correct for r in responses[: len(asked)]]).next_item
             found = self._bank.positions.get(response.item_id)
             if expected is None or found != expected or response.score.item_id != response.item_id:
                 raise QuizStateError(f"invalid quiz state: answer {number} ({response.item_id!r}) was not asked here")

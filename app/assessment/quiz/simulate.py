@@ -29,7 +29,7 @@ from app.assessment.quiz.bank import ItemBank
 from app.assessment.quiz.irt import posterior, probability
 from app.assessment.quiz.selection import select_next
 from app.assessment.quiz.session import ENGINE_VERSION
-from app.rubrics.models import QuizStop, Rubric
+from app.rubrics.models import Quiz, Rubric
 
 NON_INFERIORITY_MARGIN = 0.02  # accuracy, as a fraction of candidates
 _Z95 = 1.959964
@@ -92,7 +92,7 @@ def simulate(rubric: Rubric, *, n: int = 2000, seed: int = 0) -> SimulationRepor
 
     adaptive_theta, adaptive_items, reasons = np.empty(n), np.empty(n, dtype=np.intp), Counter[str]()
     for i in range(n):
-        asked, final = run_adaptive(bank, quiz.stop, answers[i])
+        asked, final = run_adaptive(bank, quiz, answers[i])
         adaptive_theta[i], adaptive_items[i] = final.estimate.theta, len(asked)
         reasons[str(final.stop)] += 1
 
@@ -126,10 +126,10 @@ def simulate(rubric: Rubric, *, n: int = 2000, seed: int = 0) -> SimulationRepor
     )
 
 
-def run_adaptive(bank: ItemBank, stop: QuizStop, answers: npt.NDArray[np.bool_]) -> tuple[list[int], Step]:
+def run_adaptive(bank: ItemBank, quiz: Quiz, answers: npt.NDArray[np.bool_]) -> tuple[list[int], Step]:
     """One simulated candidate through the adaptive quiz; `answers[j]` says whether they get item j right."""
     asked: list[int] = []
-    while (current := step(bank, stop, asked, answers[asked].tolist())).next_item is not None:
+    while (current := step(bank, quiz, asked, answers[asked].tolist())).next_item is not None:
         asked.append(current.next_item)
     return asked, current
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.assessment.scoring.answers import AnswerStatus, CriterionAnswer, collect_answers
 from app.assessment.scoring.cues import Cues, get_cues
 from app.assessment.scoring.evidence import check_quotes
+from app.assessment.scoring.grid import FlowName as GridFlowName
 from app.assessment.scoring.grid import Grid, GridCriterion, build_grid
 from app.assessment.scoring.model import ModelScorer, ProposedLevel
 from app.assessment.scoring.result import (
@@ -36,7 +38,7 @@ from app.assessment.scoring.result import (
     ScoringResult,
 )
 from app.assessment.scoring.rules import RULES_VERSION, RulesScore, RulesScorer
-from app.assessment.scoring.screening import Screening, get_screening, safe_quote
+from app.assessment.scoring.screening import ScreenedText, Screening, get_screening, safe_quote
 from app.assessment.scoring.similarity import EmbeddingCache
 from app.assessment.scoring.transcript import Transcript, TranscriptError, Turn
 from app.embeddings import get_embedder
@@ -57,6 +59,13 @@ NOT_ASSESSED: dict[AnswerStatus, str] = {
     ),
     "answered": "",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReading:
+    status: AnswerStatus
+    level: int | None  # the rules level; None when not answered
+    evidence: tuple[str, ...]
 
 
 class TranscriptScorer:
@@ -135,6 +144,22 @@ class TranscriptScorer:
             screening_sha256=self._screening.sha256,
             scored_at=datetime.now(UTC),
         )
+
+    def read_answer(
+        self, rubric_id: str, flow: GridFlowName, criterion_id: str, replies: Sequence[str]
+    ) -> AnswerReading:
+        """The rules reading of a live answer (already scrubbed), without any model call: the interview flows use
+        it to decide whether to ask a follow-up. The report's scores come from `score` on the whole transcript."""
+        rubric = self._rubrics[rubric_id]
+        criterion = build_grid(rubric, flow, tuple(self._cues.config.mock_interview.descriptors)).get(criterion_id)
+        if criterion is None:
+            raise TranscriptError(f"criterion: unknown criterion {criterion_id!r} for the {flow} of {rubric_id}")
+        screened = ScreenedText.merge(self._screening.screen(reply) for reply in replies)
+        answer = CriterionAnswer(criterion_id, (), tuple(replies), screened)
+        if answer.status != "answered":
+            return AnswerReading(answer.status, None, ())
+        rules = self._rules.score(criterion, rubric_id, screened.kept)
+        return AnswerReading("answered", rules.level, rules.evidence)
 
     def _scrub(self, turn: Turn) -> str:
         return self._scrubber.scrub(turn.content) if turn.content.strip() else turn.content

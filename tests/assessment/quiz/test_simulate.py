@@ -76,7 +76,7 @@ def test_the_simulated_candidate_goes_through_the_same_algorithm_as_a_real_one(r
     rng = np.random.default_rng(0)
     for _ in range(5):
         answers = rng.random(len(bank)) < 0.6
-        asked, final = run_adaptive(bank, rubric.quiz.stop, answers)
+        asked, final = run_adaptive(bank, rubric.quiz, answers)
         quiz = AdaptiveQuiz.start(rubric)
         while (item := quiz.next_item()) is not None:
             index = bank.index_of(item.id)

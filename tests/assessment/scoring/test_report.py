@@ -16,6 +16,7 @@ from app.assessment.report import (
     ReportError,
     build_report,
     load_report,
+    report_saved_event,
     save_report,
 )
 from app.assessment.scoring.result import CriterionFlag, ScoredCriterion, ScoringResult
@@ -227,7 +228,8 @@ def test_a_report_is_stored_with_its_session_and_read_back(migrated_engine: Engi
     second = build_report(scorings=[scoring((1, 1, 1, 1))], quiz=quiz(met=True), session_id=session_id, now=NOW)
     for report in (first, second):
         with Session(migrated_engine) as db, db.begin():
-            save_report(db, report, audit=audit)
+            save_report(db, report)
+        audit("report_saved", report_saved_event(report), session_id=session_id)
     with Session(migrated_engine) as db:
         rows = db.exec(select(Report)).all()
         assert [(r.session_id, r.recommendation, r.rubric_version) for r in rows] == [(session_id, "not_yet", "2.0.0")]
