@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.accounts.command import users_cli
 from app.errors import ConfigError, TremplinError
+from app.privacy.commands import candidate_cli, retention_cli
 
 if TYPE_CHECKING:
     from app.db.models import Flow
@@ -32,7 +34,12 @@ quiz_cli = typer.Typer(help="The adaptive prerequisite quiz.", no_args_is_help=T
 cli.add_typer(db_cli, name="db")
 cli.add_typer(model_cli, name="model")
 cli.add_typer(eval_cli, name="eval")
+audit_cli = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 cli.add_typer(quiz_cli, name="quiz")
+cli.add_typer(audit_cli, name="audit")
+cli.add_typer(candidate_cli, name="candidate")
+cli.add_typer(retention_cli, name="retention")
+cli.add_typer(users_cli, name="users")
 
 
 @cli.command()
@@ -57,6 +64,43 @@ def db_upgrade() -> None:
     upgrade_database(url)
     status = require_database(get_engine())
     typer.echo(f"Database ready ({status.dialect}, revision {status.revision}).")
+
+
+@db_cli.command("grant-app-role")
+def db_grant_app_role(
+    role: Annotated[str, typer.Argument(help="The existing PostgreSQL role the service will connect as.")],
+) -> None:
+    """PostgreSQL: give the service's role what it needs and no more (audit events: read and append only).
+
+    Run it connected as the schema's owner, after each `db upgrade`."""
+    from app.db.app_role import grant_app_role
+    from app.db.engine import get_engine, require_database
+
+    engine = get_engine()
+    require_database(engine)
+    grants = grant_app_role(engine, role)
+    for table, privileges in grants.tables.items():
+        typer.echo(f"{grants.schema}.{table}: {privileges}")
+    typer.echo(f"Role {role} can now run the service; it cannot change or delete audit events.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain of the audit log. Exit code 1 and the first broken link if it was altered."""
+    from app.db.audit import verify_chain
+    from app.db.engine import get_engine, require_database
+
+    engine = get_engine()
+    require_database(engine)
+    report = verify_chain(engine)
+    if report.ok:
+        typer.echo(f"OK: {report.checked} events, hash chain intact; last hash {report.head_hash}")
+        return
+    typer.echo(f"BROKEN at event id {report.broken_id} (event {report.checked} in log order): {report.reason}")
+    typer.echo(f"  expected {report.expected}")
+    typer.echo(f"  found    {report.found}")
+    typer.echo(f"  events before it are intact; last intact hash {report.head_hash}")
+    raise typer.Exit(code=1)
 
 
 @cli.command("seed-demo")

@@ -92,7 +92,14 @@ def verify(token: str, settings: Settings, *, now: datetime | None = None) -> st
     return session_id
 
 
-def create_session(engine: Engine, *, organisation_id: int, rubric: Rubric, flows: list[Flow]) -> str:
+def create_session(
+    engine: Engine,
+    *,
+    organisation_id: int,
+    rubric: Rubric,
+    flows: list[Flow],
+    invitation_expires_at: datetime | None = None,
+) -> str:
     """A new pseudonymous candidate and their assessment session; returns the session id."""
     with session_scope(engine) as db:
         if db.get(Organisation, organisation_id) is None:
@@ -101,7 +108,11 @@ def create_session(engine: Engine, *, organisation_id: int, rubric: Rubric, flow
         db.add(candidate)
         db.flush()
         session = AssessmentSession(
-            candidate_id=candidate.id, rubric_id=rubric.id, rubric_version=rubric.version, flows=flows
+            candidate_id=candidate.id,
+            rubric_id=rubric.id,
+            rubric_version=rubric.version,
+            flows=flows,
+            invitation_expires_at=invitation_expires_at,
         )
         db.add(session)
         db.flush()
@@ -118,9 +129,19 @@ def create_invitation(
     valid_for: timedelta = timedelta(days=14),
 ) -> Invitation:
     """A new session and the link that opens it."""
-    session_id = create_session(engine, organisation_id=organisation_id, rubric=rubric, flows=flows)
     expires_at = datetime.now(UTC) + valid_for
+    session_id = create_session(
+        engine, organisation_id=organisation_id, rubric=rubric, flows=flows, invitation_expires_at=expires_at
+    )
     return Invitation(session_id=session_id, expires_at=expires_at, token=sign(session_id, expires_at, settings))
+
+
+def invitation_of(session: AssessmentSession, settings: Settings) -> Invitation | None:
+    """The link of a session again (the token is deterministic), if its expiry was recorded; None otherwise."""
+    if session.invitation_expires_at is None:
+        return None
+    expires_at = session.invitation_expires_at
+    return Invitation(session_id=session.id, expires_at=expires_at, token=sign(session.id, expires_at, settings))
 
 
 def resolve_organisation(engine: Engine, organisation_id: int | None) -> int:

@@ -7,6 +7,7 @@ line and turns into exit code 2.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -23,6 +24,10 @@ LLMProvider = Literal["local", "mistral", "openai_compatible", "rules"]
 # Values that must never reach production: the shipped development defaults and obvious placeholders.
 _PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev-secret-change-me", "secret", "xxx", "todo"}
 DEV_SECRET_KEY = "dev-secret-change-me"  # noqa: S105 (development only; refused in production)
+
+
+# scheme://host[:port] and nothing else, as browsers send it in the Origin header.
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 def _is_placeholder(secret: str) -> bool:
@@ -44,8 +49,19 @@ class Settings(BaseSettings):
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     rubrics_dir: Path = PROJECT_ROOT / "rubrics"
 
+    session_hours: float = Field(default=10.0, gt=0, le=24 * 7, description="Lifetime of a staff login session.")
+    session_idle_minutes: int = Field(default=60, ge=1, le=24 * 60, description="Logout after this long idle.")
+    login_max_failures: int = Field(default=5, ge=1, le=100, description="Wrong passwords in a row before lockout.")
+    login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    login_client_max_failures: int = Field(
+        default=30, ge=1, le=10_000, description="Failed logins from one address per lockout period."
+    )
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    widget_origins: list[str] = Field(
+        default_factory=list, description="Sites allowed to embed the candidate chat widget (JSON list of origins)."
+    )
 
     llm_provider: LLMProvider = "local"
     llm_timeout_s: float = Field(default=60.0, gt=0)
@@ -67,6 +83,13 @@ class Settings(BaseSettings):
     local_context: int = Field(default=2048, ge=512, le=32768)
     local_max_tokens: int = Field(default=512, ge=16, le=4096)
 
+    retention_days_transcripts: int = Field(
+        default=180, ge=1, le=3650, description="Days after a session's last activity before its transcript goes."
+    )
+    retention_days_reports: int = Field(
+        default=730, ge=1, le=3650, description="Days after a report before its quotes and free text go."
+    )
+
     def problems(self) -> list[str]:
         """Semantic misconfigurations, one line each naming the setting. Empty when the settings are usable."""
         found: list[str] = []
@@ -80,6 +103,11 @@ class Settings(BaseSettings):
                 found.append("TREMPLIN_OPENAI_BASE_URL: required when TREMPLIN_LLM_PROVIDER=openai_compatible")
             if not self.openai_model:
                 found.append("TREMPLIN_OPENAI_MODEL: required when TREMPLIN_LLM_PROVIDER=openai_compatible")
+        for origin in self.widget_origins:
+            if not _ORIGIN.fullmatch(origin):
+                found.append(f"TREMPLIN_WIDGET_ORIGINS: {origin!r} is not an origin like https://www.centre.fr")
+            elif self.env == "production" and not origin.startswith("https://"):
+                found.append(f"TREMPLIN_WIDGET_ORIGINS: {origin!r} must use https in production")
         if self.env == "production":
             secret = self.secret_key.get_secret_value()
             if _is_placeholder(secret) or len(secret) < 32:

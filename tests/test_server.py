@@ -32,19 +32,23 @@ def test_healthz_reports_database_model_and_versions(server: str) -> None:
     assert body["versions"]["components"]["langgraph"] != "not installed"
 
 
-def test_referent_area_is_an_honest_placeholder_in_french(server: str) -> None:
+def test_referent_area_asks_for_a_login_in_french(server: str) -> None:
     response = httpx.get(f"{server}/")
-    assert response.status_code == 200
-    assert 'lang="fr"' in response.text
-    assert "pas encore disponible" in response.text
-    assert 'href="/demo"' in response.text  # development: a demo invitation, straight into the chat
+    assert (response.status_code, response.headers["location"]) == (303, "/login?next=%2F")
+    page = httpx.get(f"{server}/login")
+    assert page.status_code == 200
+    assert 'lang="fr"' in page.text
+    assert "Connexion" in page.text
+    assert 'href="/demo"' in page.text  # development: a demo invitation, straight into the chat
 
 
 def test_chat_is_served_by_chainlit(server: str) -> None:
+    assert httpx.get(f"{server}/chat/copilot/index.js").status_code == 200
+    # Only an invitation opens a conversation: without one the chat's pages explain in French how to get a link
+    # (tests/test_candidate_access.py), and Chainlit's API refuses.
     page = httpx.get(f"{server}/chat/", follow_redirects=True)
-    assert page.status_code == 200
-    assert "<html" in page.text.lower()
-    # Only an invitation opens a conversation: Chainlit's API refuses anyone without one.
+    assert page.status_code == 401
+    assert "lien personnel" in page.text
     assert httpx.get(f"{server}/chat/project/settings", params={"language": "fr-FR"}).status_code == 401
 
 

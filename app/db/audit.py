@@ -103,12 +103,17 @@ def _json_roundtrip(event_type: str, payload: Mapping[str, Any]) -> dict[str, An
 
 @dataclass(frozen=True)
 class ChainReport:
-    """`checked` counts the events examined, the broken one included."""
+    """`checked` counts the events examined, the broken one included. On a break, `expected` and `found` are the
+    two hashes that differ; `head_hash` is the hash of the last event verified as intact (write it down: an
+    auditor who finds it again later knows nothing before it was removed or rewritten)."""
 
     ok: bool
     checked: int
     broken_id: int | None = None
     reason: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    head_hash: str = GENESIS_HASH
 
 
 def verify_chain(engine: Engine) -> ChainReport:
@@ -120,11 +125,13 @@ def verify_chain(engine: Engine) -> ChainReport:
         for event in events:
             checked += 1
             if event.prev_hash != expected_prev:
-                return ChainReport(False, checked, event.id, "prev_hash is not the hash of the previous event")
+                reason = "prev_hash is not the hash of the previous event"
+                return ChainReport(False, checked, event.id, reason, expected_prev, event.prev_hash, expected_prev)
             recomputed = event_hash(
                 event.prev_hash, event.event_type, event.session_id, event.actor, event.payload, event.created_at
             )
             if recomputed != event.hash:
-                return ChainReport(False, checked, event.id, "hash does not match the event's content")
+                reason = "hash does not match the event's content"
+                return ChainReport(False, checked, event.id, reason, recomputed, event.hash, expected_prev)
             expected_prev = event.hash
-    return ChainReport(True, checked)
+    return ChainReport(True, checked, head_hash=expected_prev)

@@ -1,6 +1,7 @@
 """The ranker on the database: offers and matching profiles in, stored shortlists and overrides out.
 
-Candidates appear in rankings under their pseudonym (never their internal id), erased candidates not at all.
+Candidates appear in rankings under their pseudonym (never their internal id), erased candidates not at all. A
+ranking only ever mixes candidates and offers of one organisation.
 Every shortlist and override is written to the audit trail.
 """
 
@@ -111,12 +112,12 @@ def save_profile(session: Session, profile: CandidateProfile) -> CandidateMatchi
     return row
 
 
-def load_profiles(session: Session) -> list[CandidateProfile]:
-    """Every active candidate's profile, ordered by pseudonym."""
+def load_profiles(session: Session, organisation_id: int) -> list[CandidateProfile]:
+    """Every active candidate's profile in one organisation, ordered by pseudonym."""
     rows = session.exec(
         select(Candidate.pseudonym, CandidateMatchingProfile)
         .join(CandidateMatchingProfile, col(CandidateMatchingProfile.candidate_id) == Candidate.id)
-        .where(col(Candidate.erased_at).is_(None))
+        .where(col(Candidate.erased_at).is_(None), Candidate.organisation_id == organisation_id)
         .order_by(Candidate.pseudonym)
     ).all()
     return [profile_from_row(pseudonym, row) for pseudonym, row in rows]
@@ -141,9 +142,10 @@ def create_shortlist(
     audit: AuditSink,
     created_by: str | None = None,
 ) -> Shortlist:
-    """Rank every active candidate for the offer and store the complete result."""
-    offer = offer_from_row(_offer_row(session, offer_id))
-    profiles = load_profiles(session)
+    """Rank every active candidate of the offer's organisation for the offer and store the complete result."""
+    row = _offer_row(session, offer_id)
+    offer = offer_from_row(row)
+    profiles = load_profiles(session, row.organisation_id)
     ranking = rank_candidates(offer, CandidatePool(profiles), rules, as_of)
     shortlist = Shortlist(
         offer_id=offer_id,
@@ -241,10 +243,15 @@ def add_override(
 
 
 def rank_offers_for(session: Session, pseudonym: str, *, rules: RankingRules, as_of: date) -> Ranking:
-    """Every offer in the database for one candidate (not stored: cheap, and only the candidate's view)."""
+    """Every offer of the candidate's organisation for one candidate (not stored: cheap, the candidate's view)."""
     candidate = _active_candidate(session, pseudonym)
     row = session.get(CandidateMatchingProfile, candidate.id)
     if row is None:
         raise NotFoundError(f"candidate {pseudonym!r} has no matching profile")
-    offers = [offer_from_row(o) for o in session.exec(select(TrainingOffer).order_by(col(TrainingOffer.id))).all()]
+    rows = session.exec(
+        select(TrainingOffer)
+        .where(TrainingOffer.organisation_id == candidate.organisation_id)
+        .order_by(col(TrainingOffer.id))
+    ).all()
+    offers = [offer_from_row(o) for o in rows]
     return rank_offers(profile_from_row(pseudonym, row), offers, rules, as_of)

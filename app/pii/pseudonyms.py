@@ -12,6 +12,7 @@ sources stays consistent.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -80,18 +81,22 @@ def replace_spans(text: str, detections: list[Detection], replacement: Callable[
 
 
 class SessionPseudonymiser:
-    """Placeholders for one assessment session. Cheap to build; the vault is read once, then on demand."""
+    """Placeholders for one assessment session. Cheap to build; the vault is read once, then on demand.
+    Thread-safe: the model gateway scrubs from its own threads."""
 
     def __init__(self, session_id: str, analyzer: PiiAnalyzer, vault: Vault) -> None:
         self.session_id = session_id
         self.name = f"presidio-fr pseudonymiser ({analyzer.version})"
         self._analyzer = analyzer
         self._vault = vault
-        self._known: dict[str, Pseudonym] = {}
+        self._lock = threading.Lock()
+        self._known: dict[str, Pseudonym] = {}  # by digest
         self._reload()
 
     def _reload(self) -> None:
-        self._known = {pseudonym.placeholder: pseudonym for pseudonym in self._vault.entries(self.session_id)}
+        entries = self._vault.entries(self.session_id)
+        with self._lock:
+            self._known = {pseudonym.digest: pseudonym for pseudonym in entries}
 
     def pseudonymise(self, text: str) -> str:
         """`text` with each piece of personal data replaced by the session's placeholder for it."""
@@ -109,11 +114,13 @@ class SessionPseudonymiser:
     def pseudonym(self, entity: str, value: str) -> Pseudonym:
         """The placeholder of `value`, created (and stored in the vault) the first time it is seen."""
         digest = self._vault.digest(entity, normalise(entity, value))
-        for known in self._known.values():
-            if known.digest == digest:
-                return known
+        with self._lock:
+            known = self._known.get(digest)
+        if known is not None:
+            return known
         created = self._vault.get_or_create(self.session_id, entity, digest, value)
-        self._known[created.placeholder] = created
+        with self._lock:
+            self._known[digest] = created
         return created
 
     def restore(self, text: str) -> str:
@@ -125,7 +132,8 @@ class SessionPseudonymiser:
         return _PLACEHOLDER_BACK.sub(lambda m: names[m.group(1)].value if m.group(1) in names else m.group(0), text)
 
     def _names(self) -> dict[str, Pseudonym]:
-        return {pseudonym.placeholder[1:-1]: pseudonym for pseudonym in self._known.values()}
+        with self._lock:
+            return {pseudonym.placeholder[1:-1]: pseudonym for pseudonym in self._known.values()}
 
     @contextmanager
     def active(self) -> Iterator[SessionPseudonymiser]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex  # type: ignore[import-untyped]  # Presidio matches patterns with `regex`; it has no stubs
 from presidio_analyzer import EntityRecognizer, LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import UrlRecognizer
@@ -26,7 +26,7 @@ from app.pii.config import (
     PredefinedRecognizerSpec,
     RecognizerSpec,
 )
-from app.pii.text import fold, fold_words, is_shouting
+from app.pii.text import fold, fold_text, fold_words, is_shouting
 from app.pii.validators import VALIDATORS
 
 LANGUAGE = "fr"
@@ -96,14 +96,11 @@ def _not_word(words: list[str]) -> str:
     return f"(?!{word_alternation(words)}(?![^\\W\\d_]))" if words else ""
 
 
-@lru_cache(maxsize=8)
-def _folded(text: str) -> str:
-    """Several recognizers fold the same text in one analysis."""
-    return fold(text)
-
-
 class ConfiguredPatternRecognizer(PatternRecognizer):
-    """Regular expressions, and a checksum that makes a match certain (score 1.0) or drops it."""
+    """Regular expressions, and a checksum that makes a match certain (score 1.0) or drops it.
+
+    Matches like Presidio's `PatternRecognizer` (the `regex` module, its flags), without what the chat path does
+    not use: per-pattern timing, debug logging and an explanation object for every match."""
 
     def __init__(self, spec: PatternRecognizerSpec) -> None:
         super().__init__(
@@ -113,9 +110,42 @@ class ConfiguredPatternRecognizer(PatternRecognizer):
             patterns=[Pattern(pattern.name, pattern.regex, pattern.score) for pattern in spec.patterns],
         )
         self._validate = VALIDATORS[spec.validator] if spec.validator else None
+        self._compiled = [
+            (regex.compile(pattern.regex, flags=self.global_regex_flags), pattern.score) for pattern in spec.patterns
+        ]
+        self._entity, self._name = spec.entity, spec.name
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        return None if self._validate is None else self._validate(pattern_text)
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = []
+        for compiled, base_score in self._compiled:
+            for match in compiled.finditer(text):
+                start, end = match.span()
+                if start == end:
+                    continue
+                score = base_score
+                if self._validate is not None:
+                    if not self._validate(text[start:end]):
+                        continue
+                    score = EntityRecognizer.MAX_SCORE
+                results.append(
+                    RecognizerResult(
+                        entity_type=self._entity,
+                        start=start,
+                        end=end,
+                        score=score,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: self._name,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        },
+                    )
+                )
+        return results  # the engine removes duplicates across recognizers
 
 
 class _FoldedTextRecognizer(_ConfiguredRecognizer):
@@ -127,7 +157,7 @@ class _FoldedTextRecognizer(_ConfiguredRecognizer):
         self._score = score
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
-        for match in self._regex.finditer(_folded(text)):
+        for match in self._regex.finditer(fold_text(text)):
             yield match.span("value")
 
     def analyze(
@@ -181,13 +211,13 @@ class AddressRecognizer(_FoldedTextRecognizer):
         """A street name that starts with a capital ends before the first word that does not ("rue de la Gare
         juste à côté"); in lower-case text the stop words alone end it."""
         capitals_mean_names = not is_shouting(text)
-        for match in self._regex.finditer(_folded(text)):
+        for match in self._regex.finditer(fold_text(text)):
             end = match.end("value")
             words = [
                 (m.start() + match.start("name"), m.end() + match.start("name"))
                 for m in re.finditer(r"[^\W\d_][^\s]*", match.group("name"))
             ]
-            names = [(s, e) for s, e in words if _folded(text)[s:e].rstrip("'") not in self._connectors]
+            names = [(s, e) for s, e in words if fold_text(text)[s:e].rstrip("'") not in self._connectors]
             if capitals_mean_names and names and text[names[0][0]].isupper():
                 lower = next((s for s, _ in names[1:] if not text[s].isupper()), None)
                 if lower is not None:
@@ -263,7 +293,7 @@ class FirstNameRecognizer(_ConfiguredRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        folded = _folded(text)
+        folded = fold_text(text)
         tokens = [match.span() for match in self._TOKEN.finditer(folded)]
         results = []
         index = 0

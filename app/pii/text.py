@@ -29,12 +29,19 @@ def fold(text: str) -> str:
     return "".join(map(_fold_char, text))
 
 
+@lru_cache(maxsize=8)
+def fold_text(text: str) -> str:
+    """`fold` of a message being analysed: the analyzer and several recognizers fold the same text."""
+    return fold(text)
+
+
 def fold_words(words: list[str]) -> list[str]:
     """Folded, de-duplicated words, longest first (so a regex alternation prefers "de la" over "de")."""
     return sorted({fold(word.strip()) for word in words if word.strip()}, key=lambda word: (-len(word), word))
 
 
+@lru_cache(maxsize=8)
 def is_shouting(text: str) -> bool:
-    """Typed in capitals: capitalisation then says nothing about names."""
+    """Typed in capitals: capitalisation then says nothing about names. (Asked several times per analysis.)"""
     letters = [char for char in text if char.isalpha()]
     return len(letters) >= 8 and sum(char.isupper() for char in letters) >= 0.7 * len(letters)

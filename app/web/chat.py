@@ -14,11 +14,12 @@ from http.cookies import CookieError, SimpleCookie
 import chainlit as cl
 from starlette.datastructures import Headers
 
+from app.browser_binding import browser_key_from
 from app.chat_input import RejectedMessage, clean_candidate_message
 from app.conversation import FINISHED_MESSAGE, ConversationError, View
-from app.invitations import COOKIE, InvalidInvitation, verify
+from app.invitations import COOKIE, InvalidInvitation
 from app.runtime import get_conversation
-from app.settings import get_settings
+from app.web.candidate_access import admit, chat_user
 
 WELCOME_BACK = "Bon retour ! Reprenons là où vous en étiez."
 ANSWER_ACTION = "answer"
@@ -26,19 +27,20 @@ ANSWER_ACTION = "answer"
 
 @cl.header_auth_callback
 async def authenticate(headers: Headers) -> cl.User | None:
-    """The invitation cookie is the candidate's only identity: a pseudonymous session id."""
+    """The invitation cookie is the candidate's only identity (a pseudonymous session id), and it counts only in
+    the browser the link is bound to. Pages under /chat already refused anyone else (`candidate_access`)."""
     try:
         cookie = SimpleCookie(headers.get("cookie", ""))
     except CookieError:
         return None
-    morsel = cookie.get(COOKIE)
-    if morsel is None:
-        return None
+    cookies = {name: morsel.value for name, morsel in cookie.items()}
+    if browser_key_from(cookies) is None:
+        return None  # only the chat gate may give a browser its key, on a page load
     try:
-        session_id = verify(morsel.value, get_settings())
+        admission = await asyncio.to_thread(admit, cookies.get(COOKIE), cookies)
     except InvalidInvitation:
         return None
-    return cl.User(identifier=f"session-{session_id}", metadata={"session_id": session_id})
+    return chat_user(admission.session_id)
 
 
 def _session_id() -> str:

@@ -12,9 +12,10 @@ from sqlmodel import Session, select
 from app.db.engine import get_engine
 from app.db.models import Flow, Organisation
 from app.db.seed import DEMO_ORGANISATION
-from app.invitations import COOKIE, EXPIRED, InvalidInvitation, create_invitation, verify
+from app.invitations import InvalidInvitation, Invitation, create_invitation
 from app.rubrics import get_rubrics
 from app.settings import get_settings
+from app.web.candidate_access import admit, forget_chat_login, leave_cookies, refusal_page
 from app.web.pages import CHAT_PATH
 
 DEMO_RUBRIC = "aide-soignant"
@@ -31,20 +32,28 @@ def _message(request: Request, title: str, message: str, status_code: int) -> HT
 
 @router.get("/invitation/{token}")
 def open_invitation(request: Request, token: str) -> Response:
-    settings = get_settings()
+    """Check the link, bind it to this browser if it is the first to open it, and leave its cookies."""
     try:
-        verify(token, settings)
-    except InvalidInvitation as invalid:
-        code = status.HTTP_410_GONE if invalid is EXPIRED else status.HTTP_400_BAD_REQUEST
-        return _message(request, "Lien non valide", invalid.candidate_message, code)
+        admission = admit(token, request.cookies)
+    except InvalidInvitation as refused:
+        return refusal_page(request, refused)
     response = RedirectResponse(f"{CHAT_PATH}/", status_code=status.HTTP_303_SEE_OTHER)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=settings.env == "production", path="/")
+    forget_chat_login(request, response)
+    leave_cookies(response, admission, token=token)
     return response
 
 
 @router.get("/demo")
 def demo_invitation(request: Request) -> Response:
     """Development only: a fresh demo candidate, straight into the chat."""
+    invitation = new_demo_invitation(request)
+    if not isinstance(invitation, Invitation):
+        return invitation
+    return RedirectResponse(invitation.path, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def new_demo_invitation(request: Request) -> Invitation | HTMLResponse:
+    """A fresh demo candidate's invitation on a development instance; otherwise the French page saying why not."""
     settings = get_settings()
     if settings.env != "development":
         return _message(request, "Page introuvable", "Cette page n'existe pas.", status.HTTP_404_NOT_FOUND)
@@ -58,7 +67,6 @@ def demo_invitation(request: Request) -> Response:
             "Les données de démonstration n'existent pas encore : lancez « tremplin seed-demo ».",
             status.HTTP_404_NOT_FOUND,
         )
-    invitation = create_invitation(
+    return create_invitation(
         engine, settings, organisation_id=organisation.id, rubric=get_rubrics()[DEMO_RUBRIC], flows=[Flow.QUIZ]
     )
-    return RedirectResponse(invitation.path, status_code=status.HTTP_303_SEE_OTHER)

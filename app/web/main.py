@@ -12,10 +12,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from app import __version__, runtime
 from app.settings import PROJECT_ROOT, get_settings
-from app.web import health, invitations, matching_api, pages
+from app.web import admin, candidate_access, health, invitations, login, matching_api, oversight, pages, widget
+from app.web import reports as report_pages
+from app.web import shortlists as shortlist_pages
+from app.web.errors import install_error_pages
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +30,8 @@ async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
     # Load the model and open the checkpointer once, off the event loop, so the first candidate does not wait.
     await asyncio.to_thread(runtime.get_gateway)
     await asyncio.to_thread(runtime.get_conversation)
-    logger.info("model gateway and conversations ready")
+    missing = await asyncio.to_thread(runtime.catch_up_reports)
+    logger.info("model gateway and conversations ready; %d missing report(s) queued", missing)
     yield
     runtime.close()
 
@@ -36,15 +42,35 @@ def create_app() -> FastAPI:
     os.environ.setdefault("CHAINLIT_APP_ROOT", str(PROJECT_ROOT))
     secret = get_settings().secret_key.get_secret_value().encode()
     os.environ["CHAINLIT_AUTH_SECRET"] = hmac.new(secret, b"tremplin-chainlit-v1", hashlib.sha256).hexdigest()
+    widget_origins = get_settings().widget_origins
+    if widget_origins:
+        # The widget on another site needs Chainlit's login cookie sent cross-site: SameSite=None (and Secure).
+        os.environ["CHAINLIT_COOKIE_SAMESITE"] = "none"
     from chainlit.utils import mount_chainlit
 
     app = FastAPI(title="Tremplin", version=__version__, lifespan=_lifespan)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(invitations.router)
-    if get_settings().env == "development":
-        # The matching API has no authentication yet (the referent issue adds accounts and roles): it is only
-        # served on a development instance, never in production.
-        app.include_router(matching_api.router)
+    app.include_router(widget.router)  # before the Chainlit mount: its POST /chat/auth/jwt answers first
+    app.middleware("http")(candidate_access.chat_gate)
+    if widget_origins:
+        # Outermost, so it also answers for Chainlit's routes and its socket (Chainlit's own list is in
+        # .chainlit/config.toml); credentials, because the widget's login is a cookie.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=widget_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.include_router(login.router)
+    app.include_router(admin.router)
+    app.include_router(oversight.router)
+    app.include_router(matching_api.router)  # referents only, scoped to their organisation (app.web.auth)
+    app.include_router(report_pages.router)
+    app.include_router(shortlist_pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
+    install_error_pages(app)
     mount_chainlit(app=app, target=str(Path(__file__).with_name("chat.py")), path=pages.CHAT_PATH)
     return app

@@ -4,6 +4,10 @@
 JSON); the other routes work on the database: candidates' matching profiles, shortlists computed and stored
 per offer, and overrides. Rankings are the ranker's JSON: `{"offer" | "candidate", "weights_version", "ranked",
 "excluded", "trace"}`.
+
+Every route needs a referent's login; the database routes only reach that referent's organisation (anything else
+answers 404, like an unknown id), and unsafe methods need the session's CSRF token in the `X-CSRF-Token` header.
+Who created a shortlist or decided an override is the logged-in user, never a value of the request.
 """
 
 from __future__ import annotations
@@ -13,19 +17,31 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.engine import Engine
+from sqlmodel import select
 
-from app.audit import AuditSink
-from app.db.audit import DatabaseAuditSink
-from app.db.models import OverrideCreate, Shortlist, ShortlistOverridePublic, ShortlistPublic
+from app.db.models import (
+    Candidate,
+    OverrideCreate,
+    OverrideDecision,
+    Shortlist,
+    ShortlistOverridePublic,
+    ShortlistPublic,
+    User,
+)
 from app.db.session import SessionDep
 from app.errors import ConfigError
 from app.matching import service
 from app.matching.inputs import CandidateProfile, Day, Offer
 from app.matching.ranker import rank_candidates, rank_offers
 from app.matching.rules import RankingRules, default_rules
+from app.web.auth import AuditDep, CsrfChecked, ReferentUser, actor, offer_in_org, require_referent, shortlist_in_org
 
-router = APIRouter(prefix="/api/matching", tags=["matching"])
+router = APIRouter(
+    prefix="/api/matching",
+    tags=["matching"],
+    dependencies=[Depends(require_referent), CsrfChecked],
+    responses={401: {"description": "Not logged in"}, 403: {"description": "Not a referent, or no CSRF token"}},
+)
 
 Top = Annotated[int | None, Field(ge=1, description="Only the N best ranked (the excluded are all listed).")]
 
@@ -53,7 +69,14 @@ class ShortlistRequest(BaseModel):
 
     as_of: Day | None = None
     weights_version: str | None = None
-    created_by: str | None = Field(default=None, max_length=200)
+
+
+class OverrideRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    candidate: str = Field(min_length=1, max_length=64, description="The candidate id as shown in the ranking.")
+    decision: OverrideDecision
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 def _rules(weights_version: str | None) -> RankingRules:
@@ -63,13 +86,13 @@ def _rules(weights_version: str | None) -> RankingRules:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
 
 
-def get_audit_sink(session: SessionDep) -> AuditSink:
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)  # request sessions are opened on the engine (app.db.session)
-    return DatabaseAuditSink(engine)
-
-
-AuditDep = Annotated[AuditSink, Depends(get_audit_sink)]
+def _own_candidate(session: SessionDep, user: User, pseudonym: str) -> None:
+    """404 unless the pseudonym is a candidate of the user's organisation (same answer as an unknown one)."""
+    found = session.exec(
+        select(Candidate.id).where(Candidate.pseudonym == pseudonym, Candidate.organisation_id == user.organisation_id)
+    ).first()
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"candidate {pseudonym!r} not found")
 
 
 def _public(session: SessionDep, shortlist: Shortlist) -> ShortlistPublic:
@@ -106,10 +129,11 @@ def rank_offers_route(request: RankOffersRequest) -> dict[str, Any]:
 
 
 @router.put("/candidates/{pseudonym}/profile")
-def put_profile(pseudonym: str, profile: CandidateProfile, session: SessionDep) -> CandidateProfile:
+def put_profile(pseudonym: str, profile: CandidateProfile, session: SessionDep, user: ReferentUser) -> CandidateProfile:
     """Create or replace what the ranker reads about a candidate; `id` must be the candidate's pseudonym."""
     if profile.id != pseudonym:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"id {profile.id!r} is not {pseudonym!r}")
+    _own_candidate(session, user, pseudonym)
     try:
         row = service.save_profile(session, profile)
     except service.NotFoundError as exc:
@@ -121,11 +145,13 @@ def put_profile(pseudonym: str, profile: CandidateProfile, session: SessionDep) 
 def offers_for_candidate(
     pseudonym: str,
     session: SessionDep,
+    user: ReferentUser,
     as_of: Annotated[date | None, Query()] = None,
     top: Annotated[int | None, Query(ge=1)] = None,
     weights_version: Annotated[str | None, Query()] = None,
 ) -> dict[str, Any]:
-    """Every offer of the database ranked for this candidate."""
+    """Every offer of the organisation ranked for this candidate."""
+    _own_candidate(session, user, pseudonym)
     try:
         ranking = service.rank_offers_for(
             session, pseudonym, rules=_rules(weights_version), as_of=as_of or date.today()
@@ -136,8 +162,11 @@ def offers_for_candidate(
 
 
 @router.post("/offers/{offer_id}/shortlists", status_code=status.HTTP_201_CREATED)
-def create_shortlist(offer_id: int, request: ShortlistRequest, session: SessionDep, audit: AuditDep) -> ShortlistPublic:
-    """Rank every active candidate for the offer now, and store the complete result."""
+def create_shortlist(
+    offer_id: int, request: ShortlistRequest, session: SessionDep, user: ReferentUser, audit: AuditDep
+) -> ShortlistPublic:
+    """Rank every active candidate of the organisation for the offer now, and store the complete result."""
+    offer_in_org(session, user, offer_id)
     try:
         shortlist = service.create_shortlist(
             session,
@@ -145,7 +174,7 @@ def create_shortlist(offer_id: int, request: ShortlistRequest, session: SessionD
             rules=_rules(request.weights_version),
             as_of=request.as_of or date.today(),
             audit=audit,
-            created_by=request.created_by,
+            created_by=actor(user),
         )
     except service.NotFoundError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
@@ -153,8 +182,9 @@ def create_shortlist(offer_id: int, request: ShortlistRequest, session: SessionD
 
 
 @router.get("/offers/{offer_id}/shortlist")
-def get_shortlist(offer_id: int, session: SessionDep) -> ShortlistPublic:
+def get_shortlist(offer_id: int, session: SessionDep, user: ReferentUser) -> ShortlistPublic:
     """The latest stored shortlist of the offer, with the overrides made on it."""
+    offer_in_org(session, user, offer_id)
     try:
         return _public(session, service.latest_shortlist(session, offer_id))
     except service.NotFoundError as exc:
@@ -163,9 +193,11 @@ def get_shortlist(offer_id: int, session: SessionDep) -> ShortlistPublic:
 
 @router.post("/shortlists/{shortlist_id}/overrides", status_code=status.HTTP_201_CREATED)
 def add_override(
-    shortlist_id: int, override: OverrideCreate, session: SessionDep, audit: AuditDep
+    shortlist_id: int, request: OverrideRequest, session: SessionDep, user: ReferentUser, audit: AuditDep
 ) -> ShortlistOverridePublic:
     """Record an adviser's decision against the ranking (include a not-eligible candidate, exclude a ranked one)."""
+    shortlist_in_org(session, user, shortlist_id)
+    override = OverrideCreate(**request.model_dump(), decided_by=actor(user))
     try:
         row = service.add_override(session, shortlist_id, override, audit=audit)
     except service.NotFoundError as exc:

@@ -5,53 +5,20 @@ Screenshots go to var/artifacts/screenshots/ (not committed) so a person can loo
 
 from __future__ import annotations
 
-import os
+import itertools
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+import sqlite3
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from app.settings import PROJECT_ROOT
+from app.chat_input import MAX_MESSAGE_CHARS
 from flows.quiz.nodes import INTRO
-from flows.session.nodes import ACCEPT
-from tests.live_server import live_server
+from flows.session.nodes import ACCEPT, CONSENT_REPEAT
+from tests.browser.support import ENGLISH_LEFTOVERS, SCREENSHOTS, Served
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = PROJECT_ROOT / "var" / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Chainlit's English strings that would betray a missing translation in the candidate's view.
-ENGLISH_LEFTOVERS = ("Type your message", "New Chat", "Readme", "Built with", "Stop Task", "Login", "Toggle theme")
 QUESTION = re.compile(r"Question (\d+) \(")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is required in CI and missing at {CHROMIUM} (.ci/run installs it)")
-        pytest.skip("real-browser tests need Debian's chromium (apt-get install chromium); .ci/run installs it")
-    with sync_playwright() as playwright:
-        # Playwright gives each launch a fresh, empty profile directory of its own.
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with live_server(tmp_path_factory.mktemp("browser-var"), tmp_path_factory.mktemp("browser-log"), seed=True) as base:
-        yield base
+RTL = "مرحبا"
 
 
 def _current_question(page: Page) -> str:
@@ -132,3 +99,48 @@ def test_a_forged_link_shows_a_french_message_and_no_chat(browser: Browser, serv
         assert not context.cookies()
     finally:
         context.close()
+
+
+def test_bad_input_gets_a_sensible_answer_and_never_corrupts_the_session(browser: Browser, served: Served) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(f"{served.base}/demo")
+        expect(page.get_by_role("button", name=ACCEPT["label"])).to_be_visible(timeout=30_000)
+        composer = page.locator("textarea")
+        composer.fill("   \n\t  ")
+        composer.press("Enter")  # Chainlit does not even send it; had it, the server would say it is empty
+        composer.fill("x" * 100_000)
+        composer.press("Enter")
+        expect(page.get_by_text(f"maximum {MAX_MESSAGE_CHARS} caractères")).to_be_visible(timeout=30_000)
+        composer.fill("😀 نعم")
+        composer.press("Enter")
+        expect(page.get_by_text(CONSENT_REPEAT)).to_be_visible(timeout=30_000)
+        composer.fill("oui\u0007\u0000\u001b")  # control characters are dropped: "oui" accepts
+        composer.press("Enter")
+        expect(page.get_by_text(INTRO)).to_be_visible(timeout=30_000)
+        for _ in range(4):  # sends as fast as the candidate can type: each question is answered once
+            composer.fill(f"je ne sais pas 👩‍⚕️ {RTL}")
+            composer.press("Enter")
+        expect(page.get_by_text("Question 3 (")).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(SCREENSHOTS / "chat-bad-input-360px.png"))
+    finally:
+        context.close()
+
+    with sqlite3.connect(served.data_dir / "tremplin.db") as db:
+        session_id = db.execute(
+            "SELECT session_id FROM message WHERE content_scrubbed LIKE ? LIMIT 1", ("%👩‍⚕️%",)
+        ).fetchone()[0]
+        turns = db.execute(
+            "SELECT role, content_scrubbed FROM message WHERE session_id = ? ORDER BY seq", (session_id,)
+        ).fetchall()
+        audit = "".join(row[0] for row in db.execute("SELECT CAST(payload AS TEXT) FROM audit_event"))
+    candidate = [content for role, content in turns if role == "candidate"]
+    assert candidate[0] == ACCEPT["label"]
+    assert f"je ne sais pas 👩‍⚕️ {RTL}" in candidate  # emoji and right-to-left text kept intact
+    assert all(len(content) <= MAX_MESSAGE_CHARS for _, content in turns)  # nothing of the paste was stored
+    assert not any(ch in content for _, content in turns for ch in "\x00\x07\x1b")
+    assert "x" * 100 not in audit
+    assert "x" * 100 not in (served.data_dir / "checkpoints.sqlite").read_bytes().decode("latin-1")
+    roles = [role for role, _ in turns]
+    assert all(not (a == b == "candidate") for a, b in itertools.pairwise(roles))  # never two answers in a row

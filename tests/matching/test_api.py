@@ -1,5 +1,6 @@
 """The matching API on a real database (SQLite, and PostgreSQL when configured): rankings on request,
-matching profiles, stored shortlists with their audit trail, and advisers' overrides."""
+matching profiles, stored shortlists with their audit trail, and advisers' overrides; as a logged-in referent,
+who only reaches their own organisation."""
 
 from __future__ import annotations
 
@@ -14,11 +15,27 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.audit import MemoryAuditSink
-from app.db.models import AuditEvent, Candidate, Organisation, OrganisationKind, Schedule, TrainingOffer, utcnow
+from app.db.models import (
+    AuditEvent,
+    Candidate,
+    Organisation,
+    OrganisationKind,
+    Schedule,
+    TrainingOffer,
+    User,
+    UserRole,
+    utcnow,
+)
+from app.db.passwords import hash_password
 from app.matching import default_rules, service
+from app.matching.inputs import CandidateProfile
 from app.settings import get_settings
+from app.web import login
+from app.web.errors import install_error_pages
 from app.web.matching_api import router
 from tests.matching.support import METZ, NANCY, candidate_data, offer_data
+from tests.referent.conftest import log_in
+from tests.referent.world import Account
 
 AS_OF = "2027-01-04"
 
@@ -29,34 +46,62 @@ def profile(pseudonym: str, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def _client() -> TestClient:
+PASSWORD = "mot-de-passe-de-test"
+
+
+def _app() -> FastAPI:
     app = FastAPI()
+    app.include_router(login.router)
     app.include_router(router)
-    return TestClient(app)
+    install_error_pages(app)
+    return app
 
 
 @pytest.fixture
-def client(db_url: str, migrated_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("TREMPLIN_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    with _client() as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def stateless_client() -> Iterator[TestClient]:
-    """For the routes that rank what the request carries: no database involved."""
-    with _client() as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def offer_id(migrated_engine: Engine) -> int:
-    """A training centre with one DEAS offer in Metz and four candidates: C-AAAAAA ... C-DDDDDD."""
+def referent(migrated_engine: Engine) -> Account:
+    """A training centre in Metz and its referent."""
     with Session(migrated_engine) as session:
         organisation = Organisation(name="Centre de formation, Metz", kind=OrganisationKind.TRAINING_CENTRE)
         session.add(organisation)
         session.flush()
+        assert organisation.id is not None
+        user = User(
+            organisation_id=organisation.id,
+            email="referente@metz.test",
+            full_name="Référente",
+            role=UserRole.REFERENT,
+            password_hash=hash_password(PASSWORD),
+        )
+        session.add(user)
+        session.commit()
+        assert user.id is not None
+        return Account(user.id, user.email, PASSWORD, UserRole.REFERENT, organisation.id)
+
+
+@pytest.fixture
+def client(
+    db_url: str, migrated_engine: Engine, referent: Account, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
+    """Logged in as the referent; unsafe requests carry the session's CSRF token."""
+    monkeypatch.setenv("TREMPLIN_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    with TestClient(_app(), follow_redirects=False) as test_client:
+        test_client.headers["X-CSRF-Token"] = log_in(test_client, referent, migrated_engine)
+        yield test_client
+
+
+@pytest.fixture
+def stateless_client(client: TestClient) -> TestClient:
+    """For the routes that rank what the request carries (a login is still needed)."""
+    return client
+
+
+@pytest.fixture
+def offer_id(migrated_engine: Engine, referent: Account) -> int:
+    """One DEAS offer in Metz and four candidates of the referent's centre: C-AAAAAA ... C-DDDDDD."""
+    with Session(migrated_engine) as session:
+        organisation = session.get(Organisation, referent.organisation_id)
+        assert organisation is not None
         assert organisation.id is not None
         offer = TrainingOffer(
             title="Diplôme d'État d'aide-soignant (DEAS)",
@@ -144,7 +189,7 @@ def test_bad_ranking_requests_are_refused(stateless_client: TestClient, change: 
 
 
 def test_shortlist_is_stored_audited_and_overridable(
-    client: TestClient, offer_id: int, migrated_engine: Engine
+    client: TestClient, offer_id: int, migrated_engine: Engine, referent: Account
 ) -> None:
     put_profiles(client)
     with Session(migrated_engine) as session:  # an erased candidate disappears from rankings
@@ -154,7 +199,7 @@ def test_shortlist_is_stored_audited_and_overridable(
         session.commit()
     assert client.get(f"/api/matching/offers/{offer_id}/shortlist").status_code == 404
 
-    created = client.post(f"/api/matching/offers/{offer_id}/shortlists", json={"as_of": AS_OF, "created_by": "ref"})
+    created = client.post(f"/api/matching/offers/{offer_id}/shortlists", json={"as_of": AS_OF})
     assert created.status_code == 201, created.text
     shortlist = created.json()
     assert [item["candidate"] for item in shortlist["ranking"]["ranked"]] == ["C-AAAAAA", "C-BBBBBB"]
@@ -165,14 +210,11 @@ def test_shortlist_is_stored_audited_and_overridable(
     assert event["shortlist_id"] == shortlist["id"]
     assert event["inputs_sha256"] == shortlist["inputs_sha256"]
 
-    override = {
-        "candidate": "C-CCCCCC",
-        "decision": "include",
-        "reason": "Déménage à Metz en février.",
-        "decided_by": "ref",
-    }
+    assert shortlist["created_by"] == f"user:{referent.id}"  # the login, not a value of the request
+    override = {"candidate": "C-CCCCCC", "decision": "include", "reason": "Déménage à Metz en février."}
     added = client.post(f"/api/matching/shortlists/{shortlist['id']}/overrides", json=override)
     assert added.status_code == 201, added.text
+    assert added.json()["decided_by"] == f"user:{referent.id}"
     assert events(migrated_engine, "shortlist.override")[0]["candidate"] == "C-CCCCCC"
 
     latest = client.get(f"/api/matching/offers/{offer_id}/shortlist").json()
@@ -195,10 +237,10 @@ def test_each_override_is_checked_against_the_shortlist(client: TestClient, offe
     put_profiles(client)
     shortlist = client.post(f"/api/matching/offers/{offer_id}/shortlists", json={"as_of": AS_OF}).json()
     url = f"/api/matching/shortlists/{shortlist['id']}/overrides"
-    first = {"candidate": "C-CCCCCC", "decision": "include", "reason": "Déménage.", "decided_by": "ref"}
+    first = {"candidate": "C-CCCCCC", "decision": "include", "reason": "Déménage."}
     assert client.post(url, json=first).status_code == 201
     for override, status, fragment in OVERRIDE_CASES:
-        response = client.post(url, json={"reason": "Parce que.", "decided_by": "ref", **override})
+        response = client.post(url, json={"reason": "Parce que.", **override})
         assert (response.status_code, fragment in response.text) == (status, True), (override, response.text)
 
 
@@ -219,7 +261,7 @@ NOT_FOUND_CASES: list[tuple[str, str, Any, int]] = [
     (
         "POST",
         "/api/matching/shortlists/999/overrides",
-        {"candidate": "C-1", "decision": "include", "reason": "r", "decided_by": "x"},
+        {"candidate": "C-1", "decision": "include", "reason": "r"},
         404,
     ),
 ]
@@ -246,3 +288,34 @@ def test_refreshing_a_rubric_reranks_exactly_its_offers(
         )
         assert [shortlist.offer_id for shortlist in created] == [offer_id]
         assert [event[0] for event in audit.events] == ["shortlist.created"]
+
+
+def test_another_organisation_is_out_of_reach(client: TestClient, offer_id: int, migrated_engine: Engine) -> None:
+    """Its candidates and offers answer 404 like unknown ones, and never enter this organisation's rankings."""
+    put_profiles(client)
+    with Session(migrated_engine) as session:
+        own = session.get(TrainingOffer, offer_id)
+        assert own is not None
+        other = Organisation(name="Agence d'une autre ville", kind=OrganisationKind.FRANCE_TRAVAIL_AGENCY)
+        session.add(other)
+        session.flush()
+        assert other.id is not None
+        other_offer = TrainingOffer(**{**own.model_dump(exclude={"id", "created_at"}), "organisation_id": other.id})
+        session.add_all([other_offer, Candidate(pseudonym="C-EEEEEE", organisation_id=other.id)])
+        session.commit()
+        service.save_profile(session, CandidateProfile.model_validate(profile("C-EEEEEE")))
+        assert other_offer.id is not None
+        other_offer_id = other_offer.id
+    for method, url, body in [
+        ("PUT", "/api/matching/candidates/C-EEEEEE/profile", profile("C-EEEEEE")),
+        ("GET", "/api/matching/candidates/C-EEEEEE/offers", None),
+        ("POST", f"/api/matching/offers/{other_offer_id}/shortlists", {"as_of": AS_OF}),
+        ("GET", f"/api/matching/offers/{other_offer_id}/shortlist", None),
+    ]:
+        response = client.request(method, url, json=body)
+        assert response.status_code == 404, (method, url, response.text)
+    shortlist = client.post(f"/api/matching/offers/{offer_id}/shortlists", json={"as_of": AS_OF}).json()
+    listed = {item["candidate"] for part in ("ranked", "excluded") for item in shortlist["ranking"][part]}
+    assert listed == {"C-AAAAAA", "C-BBBBBB", "C-CCCCCC", "C-DDDDDD"}
+    offers = client.get("/api/matching/candidates/C-AAAAAA/offers", params={"as_of": AS_OF}).json()
+    assert [item["offer"] for item in offers["ranked"] + offers["excluded"]] == [str(offer_id)]

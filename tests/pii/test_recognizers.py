@@ -3,9 +3,12 @@ into. NIR keys below were computed by hand: key = 97 - (first 13 digits mod 97),
 
 from __future__ import annotations
 
-import pytest
+from collections import OrderedDict
 
-from app.pii.analyzer import PiiAnalyzer
+import pytest
+import spacy
+
+from app.pii.analyzer import SPACY_EXCLUDE, PiiAnalyzer
 from tests.pii.conftest import found
 
 FINDS = [
@@ -58,6 +61,12 @@ FINDS = [
     ("address no number", "j'habite rue de la Gare juste à côté", ("ADRESSE", "rue de la Gare")),
     ("postcode before town", "envoyez au 54000 Nancy", ("CODE_POSTAL", "54000")),
     ("postcode with context", "mon code postal c'est 57100", ("CODE_POSTAL", "57100")),
+    ("postcode before lowercase town", "envoyez le dossier au 54000 nancy svp", ("CODE_POSTAL", "54000")),
+    ("postcode in brackets", "je vis à Metz (57000) avec mes parents", ("CODE_POSTAL", "57000")),
+    ("postcode in brackets lowercase", "ma mère habite vers thionville ( 57100 )", ("CODE_POSTAL", "57100")),
+    ("postcode context typo", "mon ocde postal c'est 03404", ("CODE_POSTAL", "03404")),
+    ("postcode after residence", "au 34, résidence de l'Église 56946 nîmes", ("CODE_POSTAL", "56946")),
+    ("postcode living verb", "je vis à Fameck, 57290", ("CODE_POSTAL", "57290")),
     # birth dates
     ("birth written", "je suis né le 3 mars 1990 à Metz", ("DATE_NAISSANCE", "3 mars 1990")),
     ("birth 1er", "née le 1er avril 1985", ("DATE_NAISSANCE", "1er avril 1985")),
@@ -105,6 +114,10 @@ TRAPS = [
     # numbers that are not personal data
     ("salary", "je vise 25000 euros par an"),
     ("salary k", "environ 22000 € brut"),
+    ("salary before a word", "je touche 18000 brut par an"),
+    ("distance before a word", "j'ai fait 20000 km l'an dernier"),
+    ("count before a word", "la ville compte 35000 habitants et 12000 salariés"),
+    ("followers", "j'ai 12000 abonnés sur insta"),
     ("money", "la formation coûte 3500 euros"),
     ("times", "dispo du lundi au vendredi de 8h à 17h"),
     ("year", "j'ai eu mon CAP en 2015"),
@@ -144,9 +157,29 @@ def test_overlapping_detections_become_one_span(analyzer: PiiAnalyzer) -> None:
     assert found(analyzer, "sécu 1 85 05 78 006 084 91") == [("NIR", "1 85 05 78 006 084 91")]
 
 
-def test_batch_detection_equals_one_by_one(analyzer: PiiAnalyzer) -> None:
+def test_batch_detection_equals_one_by_one(analyzer: PiiAnalyzer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One text goes through spaCy's pipeline call, several through `pipe`: same detections. The cache of
+    recent texts is off, or the second run would only read what the first one stored."""
+    monkeypatch.setattr(analyzer, "_recent", OrderedDict())
+    monkeypatch.setattr(analyzer, "_remember", lambda key, detections: None)
     texts = [text for _, text, _ in FINDS] + [text for _, text in TRAPS]
-    assert analyzer.detect_many(texts) == [analyzer.detect(text) for text in texts]
+    batched = analyzer.detect_many(texts)
+    assert batched == [analyzer.detect(text) for text in texts]
+    assert sum(map(len, batched)) >= len(FINDS)
+
+
+def test_ner_runs_without_the_shared_tok2vec(analyzer: PiiAnalyzer) -> None:
+    """The shared `tok2vec` feeds only the parser and tagger, which are not loaded: it is removed, and the
+    entities are those of the pipeline that keeps it."""
+    nlp = analyzer.nlp
+    assert nlp.pipe_names == ["ner"]
+    reference = spacy.load(analyzer.config.spec.spacy_model, exclude=list(SPACY_EXCLUDE))
+    assert "tok2vec" in reference.pipe_names
+    texts = [text for _, text, _ in FINDS]
+    ours = [[(e.start_char, e.end_char, e.label_) for e in nlp(text).ents] for text in texts]
+    theirs = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in reference.pipe(texts)]
+    assert ours == theirs
+    assert any(ours)
 
 
 def test_too_long_text_is_refused(analyzer: PiiAnalyzer) -> None:

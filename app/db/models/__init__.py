@@ -1,5 +1,6 @@
 """Every table of Tremplin. Importing this package registers them all on `SQLModel.metadata` (Alembic's target)."""
 
+from app.db.models.accounts import LoginFailure, LoginSession
 from app.db.models.assessments import (
     AssessmentSession,
     AssessmentSessionBase,
@@ -14,6 +15,7 @@ from app.db.models.assessments import (
 from app.db.models.audit_events import GENESIS_HASH, AuditEvent
 from app.db.models.base import UTCDateTime, utcnow
 from app.db.models.candidates import Candidate, CandidatePublic, new_pseudonym
+from app.db.models.decisions import Decision, DecisionAction, DecisionPublic, DecisionSubject, ReasonCode
 from app.db.models.matching_profiles import CandidateMatchingProfile, CandidateSchedule
 from app.db.models.offers import (
     Schedule,
@@ -35,6 +37,7 @@ from app.db.models.organisations import (
     UserRole,
 )
 from app.db.models.pii_vault import PiiVaultEntry
+from app.db.models.protected_attributes import CandidateProtectedAttributes
 from app.db.models.reports import Report, ReportPublic
 from app.db.models.shortlist import (
     OverrideCreate,
@@ -54,9 +57,16 @@ __all__ = [
     "AuditEvent",
     "Candidate",
     "CandidateMatchingProfile",
+    "CandidateProtectedAttributes",
     "CandidatePublic",
     "CandidateSchedule",
+    "Decision",
+    "DecisionAction",
+    "DecisionPublic",
+    "DecisionSubject",
     "Flow",
+    "LoginFailure",
+    "LoginSession",
     "Message",
     "MessagePublic",
     "MessageRole",
@@ -68,6 +78,7 @@ __all__ = [
     "OverrideCreate",
     "OverrideDecision",
     "PiiVaultEntry",
+    "ReasonCode",
     "Report",
     "ReportPublic",
     "Schedule",

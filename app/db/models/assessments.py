@@ -62,6 +62,10 @@ class AssessmentSession(AssessmentSessionBase, table=True):
         default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
     )
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # sha256 of a random per-browser cookie: an invitation link works only in the first browser that opened it.
+    browser_binding: str | None = Field(default=None, max_length=64)
+    # When the invitation link stops working (None for sessions created before it was recorded).
+    invitation_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class MessageRole(enum.StrEnum):

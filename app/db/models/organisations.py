@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from app.db.models.base import created_at_field, enum_column
+from app.db.models.base import UTCDateTime, created_at_field, enum_column
 
 
 class OrganisationKind(enum.StrEnum):
@@ -70,3 +70,7 @@ class User(UserBase, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     password_hash: str = Field(max_length=255)
     created_at: datetime = created_at_field()
+    # Lockout after repeated wrong passwords: consecutive failures, and until when logins are refused.
+    failed_logins: int = Field(default=0, ge=0)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
