@@ -3,11 +3,14 @@
 Each topic is asked (phrased by the model from the rubric's bank, see `flows.asking`), then followed up while
 the answer stays vague, up to a limit. Asking is split in two nodes so that a resume never calls the model
 again: `prepare` phrases the next question and checkpoints it, `wait` shows it with `interrupt()` and reads the
-answer. The candidate may skip any question; a skipped or protected-only answer is never followed up.
+answer. The candidate may skip any question (never followed up, like an answer holding only protected information), or
+say they do not understand it: it is then asked again in simpler words (by the model, or the rubric's next wording
+of it), and the rest of the session uses short, plain sentences.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NotRequired, TypedDict, cast
@@ -24,6 +27,14 @@ from flows.quiz.state import AssessmentState
 from flows.turns import FlowName, Option, Question, Turn, turn
 
 SKIP = Option(id="skip", label="Passer cette question")
+SIMPLER = Option(id="simpler", label="Je ne comprends pas")
+REPHRASING = "Je reformule, avec des mots plus simples."
+# A whole message saying the question was not understood, typed instead of clicking SIMPLER.
+_NOT_UNDERSTOOD = re.compile(
+    r"\s*(?:je\s+(?:ne\s+)?comprends\s+pas|j'?\s*ai\s+pas\s+compris|je\s+n'?\s*ai\s+pas\s+compris|pas\s+compris"
+    r"|c'?\s*est\s+quoi|\?+)(?:\s+la\s+question)?\s*[.!?]*\s*",
+    re.IGNORECASE,
+)
 SKIPPED_ANSWER = "Je préfère passer."  # what the transcript records; the screening reads it as a skip
 VAGUE_LEVEL = 1  # an answer read at this rules level or below gets a follow-up, while the limit allows
 
@@ -32,7 +43,7 @@ VAGUE_LEVEL = 1  # an answer read at this rules level or below gets a follow-up,
 class Topic:
     id: str  # a motivation criterion id, or a mock interview question id
     title: str
-    bank_question: str
+    bank_questions: tuple[str, ...]  # the first is asked; the others reword it when the candidate does not understand
 
 
 class AskedQuestion(TypedDict):
@@ -49,6 +60,7 @@ class InterviewProgress(TypedDict):
     position: int  # index of the current topic in the plan
     follow_up_rank: int  # 0: the topic's question comes next; 1, 2: a follow-up comes next
     replies: list[str]  # the candidate's (scrubbed) replies on the current topic
+    rephrased: NotRequired[int]  # times the current question was reworded because the candidate did not understand
     pending: AskedQuestion | None  # asked and waiting for an answer
     asked: list[AskedQuestion]  # every question sent, with its source: the audit trail of what the model wrote
 
@@ -95,7 +107,7 @@ class Interview:
             training_title=self.rubrics[state["rubric_id"]].title,
             interviewer=self.interviewer,
             topic=topic.title,
-            bank_question=topic.bank_question,
+            bank_question=topic.bank_questions[progress.get("rephrased", 0) % len(topic.bank_questions)],
             previous_answer=progress["replies"][-1] if progress["replies"] else "",
             follow_up_rank=progress["follow_up_rank"],
             simple_french=bool(state.get("simple_french")),
@@ -123,12 +135,20 @@ class Interview:
             Question(
                 kind="open",
                 text=pending["text"],
-                options=[SKIP],
+                options=[SKIP, SIMPLER],
                 progress=f"Question {progress['position'] + 1} sur {len(self.plan(state))}",
                 item_id=f"{pending['topic']}#{pending['follow_up_rank']}",
                 flow=self.flow,
             )
         )
+        if str(raw) == SIMPLER["id"] or _NOT_UNDERSTOOD.fullmatch(str(raw).replace("’", "'")):
+            # Asked again in simpler words, and every later question too (`simple_french` is session-wide).
+            reworded: InterviewProgress = {**progress, "pending": None, "rephrased": progress.get("rephrased", 0) + 1}
+            return {
+                self.progress_key: reworded,
+                "simple_french": True,
+                "transcript": [turn("assistant", REPHRASING, self.flow)],
+            }
         skipped = str(raw) == SKIP["id"]
         try:
             answer = SKIPPED_ANSWER if skipped else self.scrubber.scrub(clean_candidate_message(str(raw)))
@@ -150,7 +170,14 @@ class Interview:
         vague = reading.status == "answered" and reading.level is not None and reading.level <= VAGUE_LEVEL
         if vague and not skipped and progress["follow_up_rank"] < self.max_follow_ups:
             return {**progress, "pending": None, "replies": replies, "follow_up_rank": progress["follow_up_rank"] + 1}
-        return {**progress, "pending": None, "replies": [], "follow_up_rank": 0, "position": progress["position"] + 1}
+        return {
+            **progress,
+            "pending": None,
+            "replies": [],
+            "follow_up_rank": 0,
+            "rephrased": 0,
+            "position": progress["position"] + 1,
+        }
 
     def route_answered(self, state: InterviewState) -> Literal["wait", "prepare"]:
         """Back to `wait` when the answer was refused (the question is still pending)."""

@@ -105,7 +105,12 @@ class SessionReporter:
             db.add(profile)
             db.commit()
             shortlists = refresh_shortlists(
-                db, report.rubric.id, rules=self._rules or default_rules(), as_of=date.today(), audit=self._audit
+                db,
+                report.rubric.id,
+                candidate.organisation_id,
+                rules=self._rules or default_rules(),
+                as_of=date.today(),
+                audit=self._audit,
             )
         self._audit(
             "shortlists_refreshed", {"rubric": report.rubric.id, "shortlists": len(shortlists)}, session_id=session_id

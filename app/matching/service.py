@@ -178,10 +178,15 @@ def create_shortlist(
 
 
 def refresh_shortlists(
-    session: Session, rubric: str, *, rules: RankingRules, as_of: date, audit: AuditSink
+    session: Session, rubric: str, organisation_id: int, *, rules: RankingRules, as_of: date, audit: AuditSink
 ) -> list[Shortlist]:
-    """A new shortlist for every offer assessed with `rubric`: what to call when an assessment ends."""
-    offer_ids = session.exec(select(TrainingOffer.id).where(TrainingOffer.rubric_id == rubric)).all()
+    """A new shortlist for every offer of the organisation assessed with `rubric`: what to call when one of its
+    candidates finishes an assessment."""
+    offer_ids = session.exec(
+        select(TrainingOffer.id).where(
+            TrainingOffer.rubric_id == rubric, TrainingOffer.organisation_id == organisation_id
+        )
+    ).all()
     return [
         create_shortlist(session, offer_id, rules=rules, as_of=as_of, audit=audit)
         for offer_id in offer_ids

@@ -3,9 +3,9 @@
 
 spaCy runs only its tokenizer and `ner`: the parser, tagger and lemmatizer are not loaded, nor the shared
 `tok2vec` layer that only they listen to (`ner` embeds tokens itself in fr_core_news_md), which more than doubles
-the speed with the same entities. Without lemmas Presidio's own context enhancer has nothing to work with, so
-context words are matched here instead, on the folded raw text around each match (which also copes with missing
-accents).
+the speed with the same entities; its matrix products use numpy (`_NumpyMatmulOps`), nearly twice as fast again.
+Without lemmas Presidio's own context enhancer has nothing to work with, so context words are matched here
+instead, on the folded raw text around each match (which also copes with missing accents).
 After the threshold, overlapping spans are merged so that no part of an entity is left in clear.
 """
 
@@ -28,6 +28,8 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 from spacy.pipeline import Tok2Vec
+from thinc.api import Model, NumpyOps, Ops
+from thinc.types import Floats2d
 
 from app.errors import ConfigError
 from app.pii.config import DEFAULT_CONFIG_PATH, LoadedConfig, RecognizerSpec, load_recognizer_config
@@ -58,6 +60,19 @@ class Detection:
     recognizer: str
 
 
+class _NumpyMatmulOps(NumpyOps):  # type: ignore[misc]  # thinc's compiled class is untyped for mypy
+    """thinc's CPU operations with numpy's matrix product instead of the BLIS build thinc ships: on the small
+    matrices of one chat message it is about four times faster here (AMD EPYC, AVX2), and the detections on the
+    3,400 messages of the evaluation corpus are the same."""
+
+    name = "numpy-matmul"
+
+    def gemm(
+        self, x: Floats2d, y: Floats2d, out: Floats2d | None = None, trans1: bool = False, trans2: bool = False
+    ) -> Floats2d:
+        return Ops.gemm(self, x, y, out=out, trans1=trans1, trans2=trans2)
+
+
 class _FrenchSpacyEngine(SpacyNlpEngine):
     """Presidio's spaCy engine, loading the installed model without the components Tremplin does not use and
     never trying to download it."""
@@ -77,6 +92,12 @@ class _FrenchSpacyEngine(SpacyNlpEngine):
         shared = nlp.get_pipe(SHARED_TOK2VEC) if SHARED_TOK2VEC in nlp.pipe_names else None
         if isinstance(shared, Tok2Vec) and not shared.listening_components:
             nlp.remove_pipe(SHARED_TOK2VEC)  # computed for the excluded components only: pure cost
+        ops = _NumpyMatmulOps()
+        for _, component in nlp.components:
+            model = getattr(component, "model", None)
+            if isinstance(model, Model):
+                for layer in model.walk():
+                    layer.ops = ops
         # Presidio declares `nlp` as None until loaded.
         self.nlp = {LANGUAGE: nlp}  # type: ignore[assignment]
 

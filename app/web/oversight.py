@@ -25,6 +25,7 @@ from app.indicators import MIN_GROUP_SIZE, compute_indicators
 from app.indicators.metrics import ATTRIBUTES
 from app.indicators.plot import delays_svg
 from app.privacy import erase_candidate, export_candidate
+from app.rubrics import get_rubrics
 from app.web.auth import (
     CsrfChecked,
     CurrentLogin,
@@ -146,8 +147,21 @@ def indicators(
             "attributes": {name: label for name, (label, _) in ATTRIBUTES.items()},
             "min_group": MIN_GROUP_SIZE,
             "plot": delays_svg(result.days_to_completion, result.days_to_shortlist),
+            "target_labels": _criterion_labels(),
         },
     )
+
+
+def _criterion_labels() -> dict[str, str]:
+    """Decision targets ("criterion:<flow>:<id>") in words, from the rubrics (the first title found wins)."""
+    labels: dict[str, str] = {}
+    for rubric in get_rubrics().values():
+        for criterion in rubric.motivation.criteria:
+            labels.setdefault(f"criterion:motivation_interview:{criterion.id}", f"Motivation : {criterion.title}")
+        for question in rubric.mock_interview.questions:
+            label = f"Entretien simulé : question « {question.id} »"
+            labels.setdefault(f"criterion:mock_interview:{question.id}", label)
+    return labels
 
 
 # --- a candidate's rights --------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def plan(rubric: Rubric) -> tuple[Topic, ...]:
                 chosen.append(unused)
         if all(q in chosen for q in bank):
             break
-    return tuple(Topic(id=q.id, title=q.question, bank_question=q.question) for q in chosen)
+    return tuple(Topic(id=q.id, title=q.question, bank_questions=(q.question,)) for q in chosen)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ MAX_FOLLOW_UPS = 2
 def plan(rubric: Rubric) -> tuple[Topic, ...]:
     """The grid's criteria in the rubric's order, each asked with the first question of its bank."""
     return tuple(
-        Topic(id=criterion.id, title=criterion.title, bank_question=criterion.question_bank[0])
+        Topic(id=criterion.id, title=criterion.title, bank_questions=tuple(criterion.question_bank))
         for criterion in rubric.motivation.criteria
     )
 

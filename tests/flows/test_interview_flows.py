@@ -119,13 +119,37 @@ def test_the_motivation_interview_follows_up_vague_answers_twice_at_most(rubric:
     bank = {criterion.id: criterion.question_bank[0] for criterion in rubric.motivation.criteria}
     job_questions = [e["content"] for e in turns if e.get("criterion") == "job_knowledge"]
     assert job_questions == [bank["job_knowledge"], *FIXED_FOLLOW_UPS]  # the rules provider asks the bank as written
-    assert all(q["options"] == [{"id": "skip", "label": "Passer cette question"}] for q in asked)
+    assert all([option["id"] for option in q["options"]] == ["skip", "simpler"] for q in asked)
     assert [q["progress"] for q in asked][:4] == ["Question 1 sur 4"] * 3 + ["Question 2 sur 4"]
     candidate = [e["content"] for e in turns if e["role"] == "candidate"]
     assert SKIPPED_ANSWER in candidate  # the scorer reads it as a declined question: not assessed
     typed = [text for text in candidate if text != SKIPPED_ANSWER]
     assert typed
     assert all(text.startswith("[scrubbed] ") for text in typed)
+
+
+def test_not_understanding_rewords_the_question_and_simplifies_the_rest(rubric: Rubric) -> None:
+    with graph_for(rules_gateway()) as graph:
+        driver = Driver(graph, ["motivation"])
+        reworded = driver.send("simpler")
+        assert reworded is not None
+        bank = rubric.motivation.criteria[0].question_bank
+        assert reworded["text"] == bank[1]  # the rules provider asks the rubric's next wording
+        assert reworded["progress"] == "Question 1 sur 4"
+        assert driver.values()["simple_french"] is True
+        typed = driver.send("Je n’ai pas compris la question.")  # typed instead of clicked: the same
+        assert typed is not None
+        assert typed["text"] == bank[2]
+    model = ScriptedChatModel(
+        replies=["Comment imaginez-vous votre journée de travail ?", "Que fait une aide-soignante dans une journée ?"]
+    )
+    with graph_for(scripted_gateway(model)) as graph:
+        driver = Driver(graph, ["motivation"])
+        assert "Le candidat lit peu le français" not in str(model.requests[-1][0].content)
+        reworded = driver.send("simpler")
+        assert reworded is not None
+        assert reworded["text"] == "Que fait une aide-soignante dans une journée ?"
+        assert "Le candidat lit peu le français" in str(model.requests[-1][0].content)
 
 
 def test_an_unreadable_answer_is_explained_and_the_same_question_stays(rubric: Rubric) -> None:

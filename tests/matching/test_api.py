@@ -273,7 +273,7 @@ def test_unknown_things_are_404_and_mismatches_422(client: TestClient, offer_id:
         assert response.status_code == status, (method, url, response.text)
 
 
-def test_refreshing_a_rubric_reranks_exactly_its_offers(
+def test_refreshing_a_rubric_reranks_exactly_its_offers_in_the_organisation(
     client: TestClient, offer_id: int, migrated_engine: Engine
 ) -> None:
     put_profiles(client)
@@ -281,10 +281,17 @@ def test_refreshing_a_rubric_reranks_exactly_its_offers(
         other = session.get(TrainingOffer, offer_id)
         assert other is not None
         session.add(TrainingOffer(**{**other.model_dump(exclude={"id", "created_at"}), "rubric_id": "soudeur"}))
+        elsewhere = Organisation(name="Centre d'une autre ville", kind=OrganisationKind.TRAINING_CENTRE)
+        session.add(elsewhere)
+        session.flush()
+        assert elsewhere.id is not None
+        session.add(
+            TrainingOffer(**{**other.model_dump(exclude={"id", "created_at"}), "organisation_id": elsewhere.id})
+        )
         session.commit()
         audit = MemoryAuditSink()
         created = service.refresh_shortlists(
-            session, "aide-soignant", rules=default_rules(), as_of=date(2027, 1, 4), audit=audit
+            session, "aide-soignant", other.organisation_id, rules=default_rules(), as_of=date(2027, 1, 4), audit=audit
         )
         assert [shortlist.offer_id for shortlist in created] == [offer_id]
         assert [event[0] for event in audit.events] == ["shortlist.created"]

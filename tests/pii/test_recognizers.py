@@ -170,7 +170,7 @@ def test_batch_detection_equals_one_by_one(analyzer: PiiAnalyzer, monkeypatch: p
 
 def test_ner_runs_without_the_shared_tok2vec(analyzer: PiiAnalyzer) -> None:
     """The shared `tok2vec` feeds only the parser and tagger, which are not loaded: it is removed, and the
-    entities are those of the pipeline that keeps it."""
+    entities (with numpy's matrix products) are those of the stock pipeline that keeps it (thinc's BLIS)."""
     nlp = analyzer.nlp
     assert nlp.pipe_names == ["ner"]
     reference = spacy.load(analyzer.config.spec.spacy_model, exclude=list(SPACY_EXCLUDE))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -89,3 +90,9 @@ def test_retention_run_prints_what_it_did(app_engine: Engine, world: World) -> N
     result = run("retention", "run")
     assert result.returncode == 0, result.stderr
     assert "sessions_purged: 0" in result.stdout.splitlines()
+
+
+def test_grant_app_role_on_sqlite_is_a_one_line_error(app_engine: Engine) -> None:
+    if app_engine.dialect.name != "sqlite":
+        pytest.skip("on PostgreSQL the command works: tests/privacy/test_app_role.py")
+    assert_one_line_error(run("db", "grant-app-role", "tremplin_app"), "applies to PostgreSQL only")
