@@ -12,7 +12,12 @@ from sqlmodel import Session, col, select
 
 from app.assessment.report import load_report
 from app.assessment.scoring.scorer import TranscriptScorer
-from app.assessment.session_report import SessionReporter, interview_transcript, sessions_without_report
+from app.assessment.session_report import (
+    SessionReporter,
+    conversation_flags,
+    interview_transcript,
+    sessions_without_report,
+)
 from app.audit import MemoryAuditSink
 from app.checkpoints import open_checkpointer
 from app.conversation import Conversation, View
@@ -41,6 +46,7 @@ from tests.flows.test_session_flow import correct_answer
 from tests.test_conversation import RecordingScrubber
 
 RUBRIC = "aide-soignant"
+FALLBACK = ("conversation_fallback",)
 
 
 @pytest.fixture
@@ -212,3 +218,36 @@ def test_only_questions_and_answers_of_the_flow_reach_the_scorer() -> None:
     assert transcript is not None
     assert [(t.role, t.criterion) for t in transcript.turns] == [("assistant", "job_knowledge"), ("candidate", None)]
     assert interview_transcript(RUBRIC, "mock", turns) is None  # no answer in that flow
+
+
+@pytest.mark.parametrize(
+    ("state", "flags"),
+    [
+        ({}, ()),
+        ({"motivation_progress": {"asked": [{"source": "model"}, {"source": "bank_after_refusal"}]}}, ()),
+        ({"motivation_progress": {"asked": [{"source": "model"}, {"source": "bank_after_failure"}]}}, FALLBACK),
+        (
+            {"mock_progress": {"asked": [{"source": "bank"}]}, "mock_feedback": {"source": "rules_after_failure"}},
+            FALLBACK,
+        ),
+        ({"mock_feedback": {"source": "rules_after_refusal"}}, ()),
+    ],
+)
+def test_a_model_failure_during_the_conversation_is_flagged(state: dict[str, Any], flags: tuple[str, ...]) -> None:
+    """A refused model question is the checks working; a failed call is degradation, and the report says so."""
+    assert conversation_flags(state) == flags
+
+
+def test_the_flag_reaches_the_stored_report(
+    engine: Engine, conversation: Conversation, reporter: SessionReporter
+) -> None:
+    session_id = new_session(engine)
+    complete(conversation, session_id)
+    state = conversation.values(session_id)
+    state["motivation_progress"]["asked"][0]["source"] = "bank_after_failure"
+    report = reporter(session_id, state)
+    assert "conversation_fallback" in report.flags
+    with Session(engine) as db:
+        stored = load_report(db, session_id)
+    assert stored is not None
+    assert "conversation_fallback" in stored.flags

@@ -151,9 +151,11 @@ def build_report(
     quiz: QuizResult | None = None,
     session_id: str | None = None,
     candidate_id: str | None = None,
+    conversation_flags: Sequence[ReportFlag] = (),
     now: datetime | None = None,
 ) -> AssessmentReport:
-    """The report of one session from its scored interviews (at most one per flow) and its quiz result."""
+    """The report of one session from its scored interviews (at most one per flow) and its quiz result;
+    `conversation_flags` are what happened while the candidate was talking (e.g. `conversation_fallback`)."""
     rubric = _rubric(scorings, quiz)
     flows = [scoring.flow for scoring in scorings]
     if len(set(flows)) != len(flows):
@@ -165,7 +167,7 @@ def build_report(
     )
     quiz_section = _quiz_section(quiz) if quiz is not None else None
     recommendation, confidence, rule = _recommend(scorings, quiz_section)
-    flags = sorted({flag for scoring in scorings for flag in scoring.flags})
+    flags = sorted({flag for scoring in scorings for flag in scoring.flags} | set(conversation_flags))
     called = [scoring for scoring in scorings if scoring.prompt_versions]
     return AssessmentReport(
         session_id=session_id,

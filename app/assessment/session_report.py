@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from app.assessment.quiz.session import QuizResult
 from app.assessment.report import AssessmentReport, build_report, report_saved_event, save_report
 from app.assessment.scoring.grid import FlowName as InterviewFlow
-from app.assessment.scoring.result import ScoringResult
+from app.assessment.scoring.result import ReportFlag, ScoringResult
 from app.assessment.scoring.scorer import TranscriptScorer
 from app.assessment.scoring.transcript import Transcript
 from app.assessment.scoring.transcript import Turn as TranscriptTurn
@@ -57,6 +57,19 @@ def interview_transcript(rubric_id: str, flow: FlowName, turns: Sequence[Turn]) 
     return Transcript(rubric=rubric_id, flow=INTERVIEW_FLOWS[flow], turns=tuple(kept))
 
 
+def conversation_flags(state: Mapping[str, Any]) -> tuple[ReportFlag, ...]:
+    """`conversation_fallback` when the model failed while the candidate talked: a question was asked from the
+    bank after a failure, or the mock interview's feedback came from the rules after a failure."""
+    asked = [
+        question
+        for key in ("motivation_progress", "mock_progress")
+        for question in (state.get(key) or {}).get("asked", [])
+    ]
+    feedback = state.get("mock_feedback") or {}
+    failed = any(q["source"] == "bank_after_failure" for q in asked) or feedback.get("source") == "rules_after_failure"
+    return ("conversation_fallback",) if failed else ()
+
+
 class SessionReporter:
     def __init__(
         self, *, engine: Engine, scorer: TranscriptScorer, audit: AuditSink, rules: RankingRules | None = None
@@ -79,7 +92,13 @@ class SessionReporter:
                     scorings.append(self._scorer.score(transcript, session_id=session_id))
         quiz_data = state.get("quiz_result")
         quiz = QuizResult.model_validate(quiz_data) if quiz_data is not None else None
-        report = build_report(scorings=scorings, quiz=quiz, session_id=session_id, candidate_id=pseudonym)
+        report = build_report(
+            scorings=scorings,
+            quiz=quiz,
+            session_id=session_id,
+            candidate_id=pseudonym,
+            conversation_flags=conversation_flags(state),
+        )
         with session_scope(self._engine) as db:
             save_report(db, report)
         self._audit("report_saved", report_saved_event(report), session_id=session_id)

@@ -30,6 +30,10 @@ REPORT_FLAGS: Final[dict[ReportFlag, str]] = {
     "possible_manipulation": (
         "Le candidat a essayé d'influencer la notation : ces phrases ont été ignorées, vérifiez les niveaux."
     ),
+    "conversation_fallback": (
+        "Modèle indisponible pendant l'entretien : des questions ont été posées telles qu'écrites dans le "
+        "référentiel, ou le retour donné au candidat vient du barème de secours."
+    ),
 }
 
 CRITERION_FLAGS: Final[dict[CriterionFlag, str]] = {

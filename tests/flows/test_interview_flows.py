@@ -84,6 +84,12 @@ class Driver:
     def values(self) -> dict[str, Any]:
         return dict(self.graph.get_state(self.config).values)
 
+    def flow_values(self) -> dict[str, Any]:
+        """The running flow's own state (a subgraph keeps it until it ends)."""
+        task = self.graph.get_state(self.config, subgraphs=True).tasks[0]
+        assert task.state is not None
+        return dict(task.state.values)
+
 
 def interview_turns(values: dict[str, Any], flow: str) -> list[Turn]:
     return [entry for entry in values["transcript"] if entry.get("flow") == flow]
@@ -136,7 +142,7 @@ def test_not_understanding_rewords_the_question_and_simplifies_the_rest(rubric: 
         bank = rubric.motivation.criteria[0].question_bank
         assert reworded["text"] == bank[1]  # the rules provider asks the rubric's next wording
         assert reworded["progress"] == "Question 1 sur 4"
-        assert driver.values()["simple_french"] is True
+        assert driver.flow_values()["simple_french"] is True
         typed = driver.send("Je n’ai pas compris la question.")  # typed instead of clicked: the same
         assert typed is not None
         assert typed["text"] == bank[2]
@@ -256,9 +262,7 @@ def test_a_model_phrased_interview_records_what_the_model_wrote(rubric: Rubric) 
         question = driver.pending()
         assert question is not None
         assert question["text"] == "Racontez-moi une journée de travail telle que vous l'imaginez ?"
-        progress = driver.graph.get_state(driver.config, subgraphs=True).tasks[0].state
-        assert progress is not None
-        asked = progress.values["motivation_progress"]["asked"]
+        asked = driver.flow_values()["motivation_progress"]["asked"]
         assert [(a["topic"], a["source"]) for a in asked] == [("job_knowledge", "model")]
         # The model failed for the next question (no reply left): the bank question is asked, nothing invented.
         question = driver.send(DETAILED)

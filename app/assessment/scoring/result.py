@@ -22,7 +22,13 @@ CriterionFlag = Literal[
     "rationale_replaced",  # the model's rationale broke the wording rules; the rules rationale is used
     "model_unavailable",  # the model failed for this criterion; the rules scorer answered
 ]
-ReportFlag = Literal["needs_human_review", "degraded_model", "forbidden_topic_volunteered", "possible_manipulation"]
+ReportFlag = Literal[
+    "needs_human_review",
+    "degraded_model",
+    "forbidden_topic_volunteered",
+    "possible_manipulation",
+    "conversation_fallback",  # the model failed during the conversation: bank questions or rules feedback were used
+]
 # Criterion flags that a person must look at before relying on the level.
 REVIEW_FLAGS: frozenset[CriterionFlag] = frozenset({"evidence_missing", "models_disagree", "manipulation_capped"})
 Source = Literal["model", "rules"]
