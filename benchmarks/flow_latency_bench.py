@@ -28,8 +28,9 @@ ANSWER = (
 def main() -> None:
     data = Path(tempfile.mkdtemp(prefix="tremplin-bench-"))
     os.environ["TREMPLIN_DATA_DIR"] = str(data)
+    # The model assembled by `make setup` in var/, while the database lives in the throwaway directory.
     os.environ.setdefault(
-        "TREMPLIN_MODEL_PATH", str(Path("var/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf").resolve())
+        "TREMPLIN_LOCAL_MODEL_PATH", str(Path("var/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf").resolve())
     )
     from app import runtime
     from app.db.engine import get_engine

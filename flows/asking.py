@@ -18,6 +18,7 @@ from app.prompts import PromptRegistry
 
 PROMPT_NAME = "interview/question"
 MAX_QUESTION_CHARS = 300
+MAX_QUESTION_TOKENS = 96  # a question of MAX_QUESTION_CHARS; a longer answer is not a usable question anyway
 # Asked when the model is not used or its follow-up is refused: one per follow-up rank.
 FIXED_FOLLOW_UPS = (
     "Pouvez-vous donner un exemple concret, tiré de votre expérience ?",
@@ -67,7 +68,9 @@ class QuestionWriter:
                 "simple_french": simple_french,
             }
         )
-        result = self.gateway.complete_or_fallback(prompt, rules=lambda: fallback, session_id=session_id)
+        result = self.gateway.complete_or_fallback(
+            prompt, rules=lambda: fallback, session_id=session_id, max_tokens=MAX_QUESTION_TOKENS
+        )
         if result.fallback_used:
             return PhrasedQuestion(fallback, "bank_after_failure", result.prompt_version)
         text = clean_question(result.value)

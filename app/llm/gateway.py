@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import hashlib
 import inspect
 import json
@@ -125,22 +126,41 @@ class LLMGateway:
             max_concurrency=1 if provider == "local" else 8,
         )
 
+    def with_budget(self, *, timeout_s: float, max_retries: int) -> LLMGateway:
+        """The same gateway (model, worker threads, scrubber, audit) with a tighter time budget, for calls a
+        candidate is waiting on: better the rubric's own question soon than the model's after minutes."""
+        budget = copy.copy(self)
+        budget._timeout_s = min(timeout_s, self._timeout_s)
+        budget._max_retries = min(max_retries, self._max_retries)
+        return budget
+
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     # --- public calls -------------------------------------------------------------------------------------
 
     def complete(
-        self, prompt: RenderedPrompt, *, rules: Callable[[], str] | None = None, session_id: str | None = None
+        self,
+        prompt: RenderedPrompt,
+        *,
+        rules: Callable[[], str] | None = None,
+        session_id: str | None = None,
+        max_tokens: int | None = None,
     ) -> LLMResult[str]:
+        """`max_tokens` caps this answer below the provider's default (a short question needs few)."""
         call = self._start("complete", prompt, session_id)
-        return self._run(call, lambda model: self._complete(call, model), rules, fallback=False)
+        return self._run(call, lambda model: self._complete(call, model, max_tokens), rules, fallback=False)
 
     def complete_or_fallback(
-        self, prompt: RenderedPrompt, *, rules: Callable[[], str], session_id: str | None = None
+        self,
+        prompt: RenderedPrompt,
+        *,
+        rules: Callable[[], str],
+        session_id: str | None = None,
+        max_tokens: int | None = None,
     ) -> LLMResult[str]:
         call = self._start("complete", prompt, session_id)
-        return self._run(call, lambda model: self._complete(call, model), rules, fallback=True)
+        return self._run(call, lambda model: self._complete(call, model, max_tokens), rules, fallback=True)
 
     def structured(
         self,
@@ -323,8 +343,8 @@ class LLMGateway:
 
     # --- talking to the model -----------------------------------------------------------------------------
 
-    def _complete(self, call: _Call, model: BaseChatModel) -> tuple[str, tuple[str, ...]]:
-        reply = self._invoke(call, model, call.messages, {})
+    def _complete(self, call: _Call, model: BaseChatModel, max_tokens: int | None) -> tuple[str, tuple[str, ...]]:
+        reply = self._invoke(call, model, call.messages, {} if max_tokens is None else {"max_tokens": max_tokens})
         flags = ("max_tokens_reached",) if reply.response_metadata.get("finish_reason") == "length" else ()
         return str(reply.text), flags
 

@@ -24,6 +24,7 @@ from flows.session import nodes
 from flows.session.state import SessionState
 from flows.turns import FlowName
 
+CANDIDATE_WAIT_S = 30.0  # per model attempt while the candidate waits; then the rubric's question is asked
 # The assessments, in the order a session runs them.
 AVAILABLE_FLOWS: tuple[FlowName, ...] = ("quiz", "motivation", "mock")
 
@@ -70,7 +71,9 @@ def build_graph(
         screening=screening,
         cues=get_cues(),
     )
-    writer = QuestionWriter(gateway=llm, prompts=prompts, screening=screening)
+    # What the candidate waits on (next question, feedback) gets a short budget; the report is scored later.
+    waited_on = llm.with_budget(timeout_s=CANDIDATE_WAIT_S, max_retries=1)
+    writer = QuestionWriter(gateway=waited_on, prompts=prompts, screening=screening)
     graph = StateGraph(SessionState)
     graph.add_node("welcome", nodes.welcome)
     graph.add_node("ask_consent", nodes.ask_consent)
@@ -82,7 +85,9 @@ def build_graph(
     )
     graph.add_node(
         "mock",
-        mock.build_graph(rubrics=rubrics, llm=llm, prompts=prompts, writer=writer, scorer=scorer, scrubber=scrubber),
+        mock.build_graph(
+            rubrics=rubrics, llm=waited_on, prompts=prompts, writer=writer, scorer=scorer, scrubber=scrubber
+        ),
     )
     graph.add_node("closing", nodes.closing)
     graph.add_edge(START, "welcome")

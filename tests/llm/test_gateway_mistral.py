@@ -73,6 +73,16 @@ def test_input_hash_depends_on_the_scrubbed_messages(make_gateway: MakeGateway, 
     assert gateway.complete(changed).input_sha256 != first.input_sha256
 
 
+def test_a_call_can_cap_the_answer_length(make_gateway: MakeGateway, fake_server: FakeChatServer) -> None:
+    """Interview questions ask for few tokens, so a rambling small model cannot make the candidate wait."""
+    gateway = make_gateway()
+    fake_server.script(Reply("Une question ?"), Reply("Une autre ?"))
+    gateway.complete(PROMPT, max_tokens=96)
+    gateway.complete_or_fallback(PROMPT, rules=lambda: "repli")
+    assert fake_server.requests[0].body["max_tokens"] == 96
+    assert "max_tokens" not in fake_server.requests[1].body  # the provider's default otherwise
+
+
 def test_length_cut_answer_is_flagged(make_gateway: MakeGateway, fake_server: FakeChatServer) -> None:
     fake_server.script(Reply("Une réponse coupée", finish_reason="length"))
     assert make_gateway().complete(PROMPT).flags == ("max_tokens_reached",)
@@ -340,3 +350,16 @@ async def test_async_stream_left_early_is_closed_and_audited(
     assert await anext(tokens)
     await tokens.aclose()
     assert only_event(audit)["outcome"] == "cancelled"
+
+
+def test_a_budgeted_gateway_gives_up_sooner_and_leaves_the_original_alone(
+    make_gateway: MakeGateway, fake_server: FakeChatServer
+) -> None:
+    """What a candidate waits on may not retry for minutes: one attempt, then the caller's fallback."""
+    gateway = make_gateway(llm_max_retries=2)
+    budget = gateway.with_budget(timeout_s=1.0, max_retries=0)
+    fake_server.script(Status(503))
+    answered = budget.complete_or_fallback(PROMPT, rules=lambda: "question du référentiel")
+    assert (answered.value, answered.fallback_used, answered.attempts) == ("question du référentiel", True, 1)
+    fake_server.script(Status(503), Reply(ANSWER))
+    assert gateway.complete(PROMPT).attempts == 2  # the original still retries
