@@ -30,7 +30,28 @@ from app.pii.text import fold, fold_text, fold_words, is_shouting
 from app.pii.validators import VALIDATORS
 
 LANGUAGE = "fr"
-_PREDEFINED: dict[str, Callable[..., EntityRecognizer]] = {"UrlRecognizer": UrlRecognizer}
+_DOT_LETTER = re.compile(r"\.[^\W\d_]")
+
+
+class _UrlRecognizer(UrlRecognizer):
+    """Presidio's URL recognizer, skipped for a text in which no dot is followed by a letter: each of its patterns
+    needs one (before the top-level domain), and its regex of all top-level domains costs more than every other
+    recognizer together."""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if not _DOT_LETTER.search(text):
+            return []
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return results
+
+
+_PREDEFINED: dict[str, Callable[..., EntityRecognizer]] = {"UrlRecognizer": _UrlRecognizer}
 # A word of a name: letters, possibly joined by hyphens or apostrophes ("jean-pierre", "n'diaye").
 _WORD = r"[^\W\d_]+(?:['\-][^\W\d_]+)*"
 

@@ -45,11 +45,13 @@ from tests.pii.test_pseudonyms import new_session
 CANARIES = 100
 PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
 DIGIT_RUN = re.compile(r"\d[\d\s.\-/()+]*\d")
-# What the system generates itself: UUIDs, hex digests, and timestamps (whose microseconds once held, by chance,
-# the 6 digits of a canary's birth date).
+# What the system generates itself: UUIDs, hex digests, timestamps (whose microseconds once held, by chance,
+# the 6 digits of a canary's birth date) and the vault's Fernet tokens (whose random base64 once held, as a
+# word of its own, a canary's 3-letter name).
 GENERATED_IDS = re.compile(
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32,}\b"
     r"|\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?"
+    r"|\bgAAAAA[0-9A-Za-z_\-]+=*"
 )
 
 
