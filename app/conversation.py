@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -26,6 +28,7 @@ from app.db.models import AssessmentSession, Message, MessageRole, SessionStatus
 from app.db.session import session_scope
 from app.errors import TremplinError
 from app.pii import Scrubber
+from app.pii.sessions import SessionPseudonyms
 from flows.session.graph import check_flows
 from flows.session.state import SessionState
 from flows.turns import Question, Turn, merge_turns
@@ -63,13 +66,19 @@ class Conversation:
         audit: AuditSink,
         scrubber: Scrubber,
         on_completed: Callable[[str, dict[str, Any]], object] | None = None,
+        pseudonyms: SessionPseudonyms | None = None,
     ) -> None:
-        """`on_completed(session_id, state)` runs once a candidate who consented reaches the end (the report)."""
+        """`on_completed(session_id, state)` runs once a candidate who consented reaches the end (the report).
+
+        With `pseudonyms`, personal data gets the session's placeholders (`<PERSONNE_1>`...) everywhere it is
+        kept or sent, and the views returned for the candidate have them restored; without, `scrubber` masks it.
+        """
         self._graph = graph
         self._engine = engine
         self._audit = audit
         self._scrubber = scrubber
         self._on_completed = on_completed
+        self._pseudonyms = pseudonyms
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
     def open(self, session_id: str) -> View:
@@ -77,10 +86,11 @@ class Conversation:
         with self._locks[session_id]:
             config = _config(session_id)
             if not self._graph.get_state(config).values:
-                self._graph.invoke(self._initial_state(session_id), config)
-                self._audit("session_started", {}, session_id=session_id)
-                self._record(session_id, before={})
-            return self._view(session_id)
+                with self._scrubbing(session_id):
+                    self._graph.invoke(self._initial_state(session_id), config)
+                    self._audit("session_started", {}, session_id=session_id)
+                    self._record(session_id, before={})
+            return self._for_display(session_id, self._view(session_id))
 
     def answer(self, session_id: str, text: str, *, question_id: str | None) -> View:
         with self._locks[session_id]:
@@ -95,9 +105,13 @@ class Conversation:
                     "Cette question a déjà reçu une réponse (peut-être dans un autre onglet). Voici où nous en sommes.",
                 )
             before = dict(self._graph.get_state(_config(session_id)).values)
-            self._graph.invoke(Command(resume=text), _config(session_id))
-            self._record(session_id, before=before)
-            return self._view(session_id)
+            if text not in {option["id"] for option in current.question["options"]}:
+                # Scrubbed before LangGraph sees it: the resume value is written to the checkpoint as it is.
+                text = self._scrub(session_id, text)
+            with self._scrubbing(session_id):
+                self._graph.invoke(Command(resume=text), _config(session_id))
+                self._record(session_id, before=before)
+            return self._for_display(session_id, self._view(session_id))
 
     def values(self, session_id: str) -> dict[str, Any]:
         """The checkpointed state of the session (empty before it starts)."""
@@ -137,6 +151,27 @@ class Conversation:
                 "transcript": [],
                 "completed_flows": [],
             }
+
+    def _scrub(self, session_id: str, text: str) -> str:
+        if self._pseudonyms is None:
+            return self._scrubber.scrub(text)
+        return self._pseudonyms.scrub_for_session(session_id, text)
+
+    def _scrubbing(self, session_id: str) -> AbstractContextManager[object]:
+        """Within the block, the process scrubber (flows, model gateway) uses this session's placeholders."""
+        return self._pseudonyms.active(session_id) if self._pseudonyms is not None else nullcontext()
+
+    def _for_display(self, session_id: str, view: View) -> View:
+        """The view with the session's placeholders replaced by the candidate's own words: for their eyes only,
+        never stored or logged."""
+        if self._pseudonyms is None:
+            return view
+        restore = partial(self._pseudonyms.restore_for_display, session_id)
+        turns = [Turn(**{**entry, "content": restore(entry["content"])}) for entry in view.turns]
+        question = view.question
+        if question is not None:
+            question = Question(**{**question, "text": restore(question["text"])})
+        return View(turns=turns, question=question, question_id=view.question_id)
 
     def _view(self, session_id: str) -> View:
         state = self._graph.get_state(_config(session_id), subgraphs=True)

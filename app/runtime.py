@@ -17,6 +17,7 @@ from app.db.engine import get_engine
 from app.embeddings import get_embedder
 from app.llm.gateway import LLMGateway
 from app.pii import get_scrubber
+from app.pii.sessions import get_session_pseudonyms
 from app.rubrics import get_rubrics
 from app.settings import get_settings
 from flows import session
@@ -51,6 +52,7 @@ def get_conversation() -> Conversation:
         audit=DatabaseAuditSink(get_engine()),
         scrubber=get_scrubber(),
         on_completed=submit_report,
+        pseudonyms=get_session_pseudonyms(),
     )
 
 

@@ -5,7 +5,8 @@
 
 Scripted candidates go through the web chat's own path: `clean_candidate_message`, then the process-wide
 `Conversation` of `app.runtime` (`open`, `answer`): session graph, checkpointer, transcript scrubbing, database
-mirror and audit events. The `rules` provider stands in for the model; any time still spent in the model
+mirror and audit events. Each session's report (written in the background at its end) is waited for between
+sessions, untimed. The `rules` provider stands in for the model; any time still spent in the model
 gateway (its `llm_call` audit events record latency) is subtracted from the turn that spent it.
 A fresh SQLite database and checkpoint file are made in a temporary data directory, so nothing is left behind.
 """
@@ -17,16 +18,19 @@ import os
 import platform
 import random
 import statistics
+import sys
 import tempfile
 import time
 from typing import Any
 
 FREE_ANSWERS = (
+    "je ne sais pas",
+    "1350",
     "Je veux travailler auprès des personnes âgées, j'ai aidé ma grand-mère pendant deux ans.",
-    "Je ne sais pas trop, je préfère qu'on m'explique.",
     "J'ai fait un stage de trois semaines en EHPAD et j'ai aimé le contact avec les résidents et l'équipe.",
     "Je suis ponctuelle, j'aime le travail en équipe et je garde mon calme quand il y a beaucoup de travail.",
 )
+MAX_TURNS = 200  # a scripted candidate that never gets through is a bug, not a measurement
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -98,9 +102,14 @@ def main() -> None:
         start = time.perf_counter()
         view = conversation.open(session_id)
         opens.append(time.perf_counter() - start - model_seconds(session_id) / 1000)
-        count = 0
+        count, previous = 0, None
         while view.question is not None:
-            answer = _scripted_answer(view.question, choose)
+            if count >= MAX_TURNS:
+                raise SystemExit(f"session {session_id} still asks after {MAX_TURNS} turns")
+            # An answer the flow could not read brings the same question back: then say "je ne sais pas".
+            asked_again = previous == (view.question["kind"], view.question.get("item_id"), view.question["text"])
+            previous = (view.question["kind"], view.question.get("item_id"), view.question["text"])
+            answer = FREE_ANSWERS[0] if asked_again else _scripted_answer(view.question, choose)
             start = time.perf_counter()
             view = conversation.answer(session_id, clean_candidate_message(answer), question_id=view.question_id)
             elapsed = time.perf_counter() - start
@@ -109,6 +118,10 @@ def main() -> None:
             turns.append(elapsed - spent_in_model)
             count += 1
         turns_per_session.append(count)
+        # Untimed: the session's report is written in the background; waiting keeps it out of the next turns
+        # (on SQLite it can otherwise make them fail with "database is locked", reported to the engine issue).
+        runtime.wait_for_reports()
+        print(f"session {len(turns_per_session)}/{args.sessions}: {count} turns", file=sys.stderr, flush=True)
     runtime.close()
 
     cpu = platform.processor() or platform.machine()

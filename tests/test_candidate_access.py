@@ -114,7 +114,12 @@ def test_the_widget_exchanges_its_invitation_token_for_a_chat_login(server: str)
 
 @pytest.mark.parametrize(
     ("authorization", "phrase"),
-    [(None, "lien personnel"), ("Bearer -", "lien personnel"), ("Bearer x.y", "pas valide"), ("Basic abc", "lien personnel")],
+    [
+        (None, "lien personnel"),
+        ("Bearer -", "lien personnel"),
+        ("Bearer x.y", "pas valide"),
+        ("Basic abc", "lien personnel"),
+    ],
 )
 def test_the_widget_without_a_usable_token_gets_a_french_refusal(
     server: str, authorization: str | None, phrase: str

@@ -10,7 +10,7 @@ from fastapi import Depends
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app.db.engine import get_engine
+from app.db.engine import SQLITE_BEGIN, get_engine
 
 
 def get_session() -> Iterator[Session]:
@@ -24,6 +24,12 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session whose transaction commits when the block ends and rolls back if it raises."""
-    with Session(engine or get_engine()) as session, session.begin():
+    """A session whose transaction commits when the block ends and rolls back if it raises.
+
+    On SQLite it takes the write lock at BEGIN: a transaction that reads and then writes would otherwise fail at
+    once ("database is locked") when another connection wrote meanwhile (a report written in the background
+    while a candidate answers), instead of waiting its turn. Do not write the audit log inside the block:
+    it needs the same lock (audit after the block)."""
+    writer = (engine or get_engine()).execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+    with Session(writer) as session, session.begin():
         yield session
