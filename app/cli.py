@@ -104,8 +104,13 @@ def audit_verify() -> None:
 
 
 @cli.command("seed-demo")
-def seed_demo() -> None:
-    """Create the demo organisation, referent account and offers (once)."""
+def seed_demo(
+    candidates: Annotated[
+        bool, typer.Option(help="Also take the demo candidates through an assessment (reports, a shortlist).")
+    ] = True,
+) -> None:
+    """Create the demo organisation, referent account, offers and assessed candidates (once)."""
+    from app.db.demo_candidates import seed_demo_candidates
     from app.db.engine import get_engine
     from app.db.seed import seed_demo as run_seed
 
@@ -116,6 +121,9 @@ def seed_demo() -> None:
         typer.echo(f"  password: {result.password}")
     else:
         typer.echo(f"Demo data already present (referent login: {result.login}).")
+    assessed = seed_demo_candidates(get_engine(), result.organisation_id) if candidates else 0
+    if assessed:
+        typer.echo(f"Demo candidates assessed: {assessed} (synthetic answers, reports and shortlist stored).")
 
 
 def _rubric_and_flows(rubric_id: str, flows: str) -> tuple[Rubric, list[Flow]]:

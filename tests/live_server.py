@@ -24,14 +24,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, log_dir: Path, *, seed: bool = False, **env_overrides: str) -> Iterator[str]:
+def live_server(
+    data_dir: Path, log_dir: Path, *, seed: bool = False, demo_candidates: bool = False, **env_overrides: str
+) -> Iterator[str]:
     """Yield the base URL of a running server using the deterministic `rules` provider unless overridden;
-    `seed` adds the demo data (the demo organisation that /demo invitations belong to)."""
+    `seed` adds the demo data (the demo organisation that /demo invitations belong to), and `demo_candidates`
+    its assessed demo candidates too (about 30 s: only for tests that read their reports)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TREMPLIN_")}
     env |= {"TREMPLIN_DATA_DIR": str(data_dir), "TREMPLIN_LLM_PROVIDER": "rules", **env_overrides}
     subprocess.run([TREMPLIN, "db", "upgrade"], env=env, check=True, capture_output=True)
     if seed:
-        subprocess.run([TREMPLIN, "seed-demo"], env=env, check=True, capture_output=True)
+        extra = [] if demo_candidates else ["--no-candidates"]
+        subprocess.run([TREMPLIN, "seed-demo", *extra], env=env, check=True, capture_output=True)
     port = free_port()
     log = log_dir / "server.log"
     with log.open("w") as out:

@@ -13,7 +13,7 @@ from tests.test_cli import run
 @pytest.fixture(autouse=True)
 def _demo_organisation() -> None:
     assert run("db", "upgrade").returncode == 0
-    assert run("seed-demo").returncode == 0
+    assert run("seed-demo", "--no-candidates").returncode == 0
 
 
 def test_a_piped_candidate_completes_the_quiz_and_gets_a_json_result() -> None:

@@ -1,4 +1,5 @@
-"""Demo data for a first run: one training centre in Metz, one referent account and three Grand-Est offers."""
+"""Demo data for a first run: one training centre in Metz, one referent account and three Grand-Est offers (its
+assessed candidates: `app.db.demo_candidates`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class SeedResult:
     created: bool
     login: str
     password: str | None
+    organisation_id: int
 
 
 def _demo_offers(organisation_id: int) -> list[TrainingOffer]:
@@ -121,4 +123,4 @@ def _seed(session: Session) -> SeedResult:
             session.add(offer)
             created = True
     session.flush()
-    return SeedResult(created=created, login=DEMO_LOGIN, password=password)
+    return SeedResult(created=created, login=DEMO_LOGIN, password=password, organisation_id=organisation.id)

@@ -153,7 +153,7 @@ def build_report_view(
         recommendation=wording.RECOMMENDATIONS[report.recommendation],
         recommendation_code=report.recommendation,
         confidence=wording.confidence_label(report.confidence),
-        recommendation_rule=report.recommendation_rule,
+        recommendation_rule=wording.rule_label(report.recommendation_rule),
         recommendation_target=targets["recommendation"],
         recommendation_decision=in_force.get("recommendation"),
         flags=tuple(wording.REPORT_FLAGS[flag] for flag in report.flags),

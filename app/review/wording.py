@@ -6,6 +6,7 @@ Every code a report or a shortlist can carry has an entry here (a test checks th
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from app.assessment.report import Recommendation
@@ -74,6 +75,7 @@ FLOWS: Final[dict[str, str]] = {
 SOURCES: Final[dict[str, str]] = {"model": "modèle de langue", "rules": "barème de secours"}
 
 STOP_REASONS: Final[dict[str, str]] = {
+    "decision": "résultat assez sûr par rapport au seuil",
     "precision": "précision suffisante atteinte",
     "max_items": "nombre maximal de questions posé",
 }
@@ -107,6 +109,51 @@ def confidence_label(confidence: float) -> str:
 def decimal(value: float, digits: int = 2) -> str:
     """A number written the French way: 0,42."""
     return f"{value:.{digits}f}".replace(".", ",").replace("-", "−")
+
+
+# The decision rules of app/assessment/report.py (`recommendation_rule`, English in the stored report), in French.
+_RULES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"rule 1 \(insufficient_data\): no interview was scored"), "règle 1 : aucun entretien n'a été évalué"),
+    (
+        re.compile(r"rule 1 \(insufficient_data\): too few answers assessed in: (?P<flows>.+)"),
+        "règle 1 : trop peu de réponses évaluées ({flows})",
+    ),
+    (
+        re.compile(r"rule 2 \(not_yet\): prerequisite quiz level not met"),
+        "règle 2 : niveau attendu au quiz des prérequis non atteint",
+    ),
+    (
+        re.compile(r"rule 2 \(not_yet\): a motivation criterion at level 0"),
+        "règle 2 : un critère de motivation au niveau 0",
+    ),
+    (
+        re.compile(r"rule 2 \(not_yet\): mean level (?P<mean>[\d.]+) below (?P<bound>[\d.]+)"),
+        "règle 2 : niveau moyen {mean} sur 3, sous le minimum de {bound}",
+    ),
+    (
+        re.compile(r"rule 3 \(ready\): motivation criteria all at 2 or more, mean level (?P<mean>[\d.]+)"),
+        "règle 3 : critères de motivation tous au niveau 2 ou plus, niveau moyen {mean} sur 3",
+    ),
+    (
+        re.compile(r"rule 4 \(ready_with_support\): mean level (?P<mean>[\d.]+)"),
+        "règle 4 : niveau moyen {mean} sur 3 ; les conditions de « prêt » (règle 3) ne sont pas toutes remplies",
+    ),
+)
+
+
+def rule_label(rule: str) -> str:
+    """The report's decision rule in French; a rule this list does not know is shown as stored."""
+    for pattern, french in _RULES:
+        match = pattern.fullmatch(rule)
+        if match is not None:
+            found = match.groupdict()
+            if "flows" in found:
+                found["flows"] = ", ".join(FLOWS.get(flow, flow) for flow in found["flows"].split(", "))
+            for key in ("mean", "bound"):
+                if key in found:
+                    found[key] = decimal(float(found[key]))
+            return french.format(**found)
+    return rule
 
 
 ACTIONS: Final[dict[DecisionAction, str]] = {

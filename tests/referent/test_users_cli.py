@@ -7,7 +7,7 @@ from tests.test_cli import assert_one_line_error, run
 
 def test_users_add_reads_the_password_from_stdin_then_lists_the_account() -> None:
     assert run("db", "upgrade").returncode == 0
-    assert run("seed-demo").returncode == 0  # one organisation: --organisation-id may be left out
+    assert run("seed-demo", "--no-candidates").returncode == 0  # one organisation: --organisation-id may be left out
     added = run(
         "users",
         "add",
@@ -31,7 +31,7 @@ def test_users_add_reads_the_password_from_stdin_then_lists_the_account() -> Non
 
 def test_users_add_refuses_bad_accounts_on_one_line() -> None:
     assert run("db", "upgrade").returncode == 0
-    assert run("seed-demo").returncode == 0
+    assert run("seed-demo", "--no-candidates").returncode == 0
     short = run("users", "add", "--email", "a@b.fr", "--name", "A", stdin="court\n")
     assert_one_line_error(short, "au moins 12 caractères")
     duplicate = run("users", "add", "--email", "referent@demo.tremplin.local", "--name", "B", stdin="x" * 12 + "\n")
