@@ -41,10 +41,12 @@ def test_a_quiz_runs_to_its_stop_and_reports(rubric_id: str, answerer: Answerer,
     assert len(asked) == len(set(asked)) == result.items_asked <= rubric.quiz.stop.max_items
     assert quiz.finished
     assert result.finished
-    assert result.stop_reason == (StopReason.PRECISION if result.se <= 0.35 else StopReason.MAX_ITEMS)
+    # A candidate who gets everything right (or wrong) settles the prerequisite decision as soon as allowed.
+    assert result.stop_reason == StopReason.DECISION
+    assert result.items_asked == rubric.quiz.stop.min_items
     assert result.threshold_met is met
     assert (result.theta > 1.0) if met else (result.theta < -1.0)
-    assert (result.p_threshold_met > 0.95) if met else (result.p_threshold_met < 0.05)
+    assert (result.p_threshold_met >= 0.95) if met else (result.p_threshold_met <= 0.05)
     assert [r.item_id for r in result.responses] == asked
     assert all(r.score.correct is met for r in result.responses)
     assert [d.domain for d in result.per_domain] == list(rubric.quiz.domains)

@@ -39,7 +39,7 @@ def test_report_figures_are_consistent(report: SimulationReport) -> None:
         assert arm.accuracy + arm.false_pass + arm.false_fail == pytest.approx(1.0)
         assert 1 <= arm.items_p10 <= arm.items_median <= arm.items_p90 <= 20
     assert sum(report.adaptive_stop_reasons.values()) == report.n == 400
-    assert set(report.adaptive_stop_reasons) <= {"precision", "max_items"}
+    assert set(report.adaptive_stop_reasons) <= {"decision", "precision", "max_items"}
     low, high = report.accuracy_difference_ci95
     assert low < report.accuracy_difference < high
     rubric = get_rubrics()["aide-soignant"]
@@ -61,7 +61,8 @@ def test_same_seed_same_figures_other_seed_other_figures() -> None:
 
 
 def test_the_verdict_fails_when_the_adaptive_quiz_saves_nothing(tmp_path: Path) -> None:
-    rubric = minimal_rubric(tmp_path, stop="{max_se: 0.05, max_items: 20}")  # never precise enough: 20 items
+    # Never precise enough and no decision rule: every candidate answers 20 items.
+    rubric = minimal_rubric(tmp_path, stop="{max_se: 0.05, max_items: 20, decision_confidence: null}")
     report = simulate(rubric, n=50, seed=0)
     assert report.adaptive.mean_items == 20
     assert report.items_ratio == 1.0
