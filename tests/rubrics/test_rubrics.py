@@ -122,7 +122,8 @@ def test_shipped_rubric_content(rubric_id: str) -> None:
     assert rubric.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert set(rubric.quiz.domains) == {"calcul", "francais", "metier"}
     assert len(rubric.quiz.items) >= 30
-    assert (rubric.quiz.stop.max_se, rubric.quiz.stop.max_items) == (0.35, 20)
+    stop = rubric.quiz.stop
+    assert (stop.max_se, stop.max_items, stop.decision_confidence, stop.min_items) == (0.32, 20, 0.95, 6)
     for domain in rubric.quiz.domains:
         types = {item.type for item in rubric.quiz.items if item.domain == domain}
         assert len(types) >= 2, f"{domain}: a single item type"
