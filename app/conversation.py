@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -31,7 +30,7 @@ from app.pii import Scrubber
 from app.pii.sessions import SessionPseudonyms
 from flows.session.graph import check_flows
 from flows.session.state import SessionState
-from flows.turns import Question, Turn, merge_turns
+from flows.turns import Draft, Question, Turn, merge_turns
 
 FINISHED_MESSAGE = "Cet entretien est terminé. Merci pour votre participation."
 
@@ -55,6 +54,9 @@ class View:
     @property
     def finished(self) -> bool:
         return self.question is None
+
+
+Live = Turn | Draft  # what a run passes on as it goes (`Conversation.answer`)
 
 
 class Conversation:
@@ -81,18 +83,25 @@ class Conversation:
         self._pseudonyms = pseudonyms
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
-    def open(self, session_id: str) -> View:
+    def open(self, session_id: str, *, live: Callable[[Live], object] | None = None) -> View:
         """Start the session on first visit; afterwards, show it exactly where it stands."""
         with self._locks[session_id]:
             config = _config(session_id)
             if not self._graph.get_state(config).values:
                 with self._scrubbing(session_id):
-                    self._graph.invoke(self._initial_state(session_id), config)
+                    self._run(session_id, self._initial_state(session_id), live)
                     self._audit("session_started", {}, session_id=session_id)
                     self._record(session_id, before={})
             return self._for_display(session_id, self._view(session_id))
 
-    def answer(self, session_id: str, text: str, *, question_id: str | None) -> View:
+    def answer(
+        self, session_id: str, text: str, *, question_id: str | None, live: Callable[[Live], object] | None = None
+    ) -> View:
+        """Take the answer to the question `question_id` and run the session to its next question.
+
+        `live` receives, as the run goes, the turns it adds and the next question while the model writes it
+        (screened, see `flows.asking`), with the candidate's own words restored: the chat streams them. The
+        returned view holds everything, the final question included."""
         with self._locks[session_id]:
             current = self._view(session_id)
             if current.question is None:
@@ -109,7 +118,7 @@ class Conversation:
                 # Scrubbed before LangGraph sees it: the resume value is written to the checkpoint as it is.
                 text = self._scrub(session_id, text)
             with self._scrubbing(session_id):
-                self._graph.invoke(Command(resume=text), _config(session_id))
+                self._run(session_id, Command(resume=text), live)
                 self._record(session_id, before=before)
             return self._for_display(session_id, self._view(session_id))
 
@@ -137,6 +146,25 @@ class Conversation:
                 "mock_feedback": state.get("mock_feedback"),
                 "report": report.model_dump(mode="json") if report is not None else None,
             }
+
+    def _run(
+        self, session_id: str, graph_input: SessionState | Command[str], live: Callable[[Live], object] | None
+    ) -> None:
+        """Run the graph until it waits for the candidate. With `live`, pass on as they come the turns the run
+        adds and the drafts of the next question, restored for the candidate's eyes."""
+        if live is None:
+            self._graph.invoke(graph_input, _config(session_id))
+            return
+        for part in self._graph.stream(
+            graph_input, _config(session_id), stream_mode=["updates", "custom"], subgraphs=True, version="v2"
+        ):
+            if part["type"] == "custom" and isinstance(part["data"], dict) and "draft" in part["data"]:
+                draft = part["data"]
+                live(Draft(draft=self._restored(session_id, draft["draft"]), progress=draft["progress"]))
+            elif part["type"] == "updates":
+                for update in part["data"].values():
+                    for entry in update.get("transcript", []) if isinstance(update, dict) else []:
+                        live(self._restored_turn(session_id, entry))
 
     def _initial_state(self, session_id: str) -> SessionState:
         with session_scope(self._engine) as db:
@@ -166,12 +194,17 @@ class Conversation:
         never stored or logged."""
         if self._pseudonyms is None:
             return view
-        restore = partial(self._pseudonyms.restore_for_display, session_id)
-        turns = [Turn(**{**entry, "content": restore(entry["content"])}) for entry in view.turns]
+        turns = [self._restored_turn(session_id, entry) for entry in view.turns]
         question = view.question
         if question is not None:
-            question = Question(**{**question, "text": restore(question["text"])})
+            question = Question(**{**question, "text": self._restored(session_id, question["text"])})
         return View(turns=turns, question=question, question_id=view.question_id)
+
+    def _restored(self, session_id: str, text: str) -> str:
+        return text if self._pseudonyms is None else self._pseudonyms.restore_for_display(session_id, text)
+
+    def _restored_turn(self, session_id: str, entry: Turn) -> Turn:
+        return Turn(**{**entry, "content": self._restored(session_id, entry["content"])})
 
     def _view(self, session_id: str) -> View:
         state = self._graph.get_state(_config(session_id), subgraphs=True)

@@ -4,15 +4,22 @@ The model rewords the bank question (or asks a follow-up on a vague answer). Wha
 is one short question that touches no protected topic (L1221-6: family, health, origin, religion, opinions...)
 and uses no forbidden wording; otherwise the bank question itself, or a fixed follow-up, is asked. The source
 of every question is kept (`model`, `bank`, and why), so a transcript shows what the model wrote and what it did not.
+
+The question is streamed to the candidate while the model writes it, but only as a `QuestionDraft` lets it
+through: whole words, cleaned like the final question, and only while the text so far passes the same screen.
+A protected word is therefore never shown, even for a moment; when the finished text is refused, the draft stops
+where it was and the question that replaces it is shown instead.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from app.assessment.scoring.screening import Screening, safe_quote
+from app.llm.errors import LLMError
 from app.llm.gateway import RULES, LLMGateway
 from app.prompts import PromptRegistry
 
@@ -25,7 +32,9 @@ FIXED_FOLLOW_UPS = (
     "Pouvez-vous préciser avec un détail : quand, où, ou comment ?",
 )
 QuestionSource = Literal["model", "bank", "bank_after_refusal", "bank_after_failure"]
-_LEADING_LABEL = re.compile(r"^(?:question(?: de relance)?|assistant|recruteur|conseill[eè]re?)\s*:\s*", re.IGNORECASE)
+_LABELS = r"(?:question(?: de relance)?|assistant|recruteur|conseill[eè]re?)"
+_LEADING_LABEL = re.compile(rf"^{_LABELS}\s*:\s*", re.IGNORECASE)
+_LABEL_SO_FAR = re.compile(r"question(?: de)?|" + _LABELS, re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +61,10 @@ class QuestionWriter:
         follow_up_rank: int = 0,
         simple_french: bool = False,
         session_id: str | None = None,
+        on_draft: Callable[[str], None] | None = None,
     ) -> PhrasedQuestion:
-        """The question to send. `follow_up_rank` 0 asks `bank_question`; 1 and 2 ask for details on the answer."""
+        """The question to send. `follow_up_rank` 0 asks `bank_question`; 1 and 2 ask for details on the answer.
+        `on_draft` receives the question as it is written, each time a `QuestionDraft` lets more of it through."""
         fallback = FIXED_FOLLOW_UPS[follow_up_rank - 1] if follow_up_rank else bank_question
         if self.gateway.provider == RULES:
             return PhrasedQuestion(fallback, "bank", None)
@@ -68,27 +79,62 @@ class QuestionWriter:
                 "simple_french": simple_french,
             }
         )
-        result = self.gateway.complete_or_fallback(
-            prompt, rules=lambda: fallback, session_id=session_id, max_tokens=MAX_QUESTION_TOKENS
-        )
-        if result.fallback_used:
-            return PhrasedQuestion(fallback, "bank_after_failure", result.prompt_version)
-        text = clean_question(result.value)
+        draft = QuestionDraft(self.screening, on_draft or _ignore)
+        try:
+            for token in self.gateway.stream(prompt, session_id=session_id, max_tokens=MAX_QUESTION_TOKENS):
+                draft.add(token)
+        except LLMError:  # the gateway has retried and audited the failure; the transcript records the fallback
+            return PhrasedQuestion(fallback, "bank_after_failure", prompt.version)
+        text = clean_question(draft.generated)
+        if text is None or not self.screening.allowed_question(text):
+            return PhrasedQuestion(fallback, "bank_after_refusal", prompt.version)
+        return PhrasedQuestion(text, "model", prompt.version)
+
+
+@dataclass
+class QuestionDraft:
+    """The part of a question being generated that may already be shown: whole words, cleaned like the final
+    question (`clean_question`), as long as the text so far would pass the screen and the length limit. Once a
+    prefix fails, nothing more is shown: what was shown never contains the word that failed it."""
+
+    screening: Screening
+    show: Callable[[str], None]
+    generated: str = ""
+    shown: str = ""
+    stopped: bool = False
+
+    def add(self, token: str) -> None:
+        self.generated += token
+        if self.stopped:
+            return
+        whole_words = self.generated[: max(self.generated.rfind(" "), self.generated.rfind("\n")) + 1]
+        visible = _cleaned(whole_words)
+        if visible == self.shown or not visible or _LABEL_SO_FAR.fullmatch(visible):
+            return  # nothing new, or perhaps a label that `clean_question` removes once its colon comes
         if (
-            text is None
-            or not self.screening.check_question(text).allowed
-            or not self.screening.acceptable_wording(text)
+            not visible.startswith(self.shown)  # shown text is never taken back
+            or len(visible) > MAX_QUESTION_CHARS
+            or visible.count("?") > 2
+            or not self.screening.allowed_question(visible)
         ):
-            return PhrasedQuestion(fallback, "bank_after_refusal", result.prompt_version)
-        return PhrasedQuestion(text, "model", result.prompt_version)
+            self.stopped = True
+            return
+        self.shown = visible
+        self.show(visible)
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+def _cleaned(generated: str) -> str:
+    lines = [line.strip().strip('«»"*').strip() for line in generated.strip().splitlines() if line.strip()]
+    return " ".join(_LEADING_LABEL.sub("", " ".join(lines)).split())
 
 
 def clean_question(generated: str) -> str | None:
     """The one question in what the model wrote, or None when it is not a single short question."""
-    lines = [line.strip().strip('«»"*').strip() for line in generated.strip().splitlines() if line.strip()]
-    if not lines:
-        return None
-    text = " ".join(_LEADING_LABEL.sub("", " ".join(lines)).split())
+    text = _cleaned(generated)
     if not text.endswith("?") or text.count("?") > 2 or not 10 <= len(text) <= MAX_QUESTION_CHARS:
         return None
     return safe_quote(text)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
+from langgraph.config import get_stream_writer
 from langgraph.types import interrupt
 
 from app.assessment.scoring.grid import FlowName as GridFlowName
@@ -24,7 +26,7 @@ from app.pii import Scrubber
 from app.rubrics.models import Rubric
 from flows.asking import PhrasedQuestion, QuestionWriter
 from flows.quiz.state import AssessmentState
-from flows.turns import FlowName, Option, Question, Turn, turn
+from flows.turns import Draft, FlowName, Option, Question, Turn, turn
 
 SKIP = Option(id="skip", label="Passer cette question")
 SIMPLER = Option(id="simpler", label="Je ne comprends pas")
@@ -112,6 +114,7 @@ class Interview:
             follow_up_rank=progress["follow_up_rank"],
             simple_french=bool(state.get("simple_french")),
             session_id=state.get("session_id"),
+            on_draft=partial(_stream_draft, get_stream_writer(), self._progress_label(progress, plan)),
         )
         asked = AskedQuestion(
             topic=topic.id,
@@ -121,6 +124,10 @@ class Interview:
             prompt_version=phrased.prompt_version,
         )
         return {self.progress_key: {**progress, "pending": asked, "asked": [*progress["asked"], asked]}}
+
+    @staticmethod
+    def _progress_label(progress: InterviewProgress, plan: Sequence[Topic]) -> str:
+        return f"Question {progress['position'] + 1} sur {len(plan)}"
 
     def route_prepared(self, state: InterviewState) -> Literal["wait", "done"]:
         return "wait" if self.progress(state)["pending"] is not None else "done"
@@ -136,7 +143,7 @@ class Interview:
                 kind="open",
                 text=pending["text"],
                 options=[SKIP, SIMPLER],
-                progress=f"Question {progress['position'] + 1} sur {len(self.plan(state))}",
+                progress=self._progress_label(progress, self.plan(state)),
                 item_id=f"{pending['topic']}#{pending['follow_up_rank']}",
                 flow=self.flow,
             )
@@ -182,6 +189,11 @@ class Interview:
     def route_answered(self, state: InterviewState) -> Literal["wait", "prepare"]:
         """Back to `wait` when the answer was refused (the question is still pending)."""
         return "wait" if self.progress(state)["pending"] is not None else "prepare"
+
+
+def _stream_draft(write: Callable[[Any], None], progress: str, text: str) -> None:
+    """Hands the question being written to whoever streams the graph in "custom" mode (`app.conversation`)."""
+    write(Draft(draft=text, progress=progress))
 
 
 def topic_turns(transcript: Sequence[Turn], flow: FlowName) -> list[Turn]:

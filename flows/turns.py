@@ -41,6 +41,14 @@ class Question(TypedDict):
     flow: NotRequired[FlowName]  # the assessment asking (absent: the session itself, e.g. consent)
 
 
+class Draft(TypedDict):
+    """A question while the model writes it, streamed to the chat (LangGraph "custom" stream) before the
+    `Question` itself is ready; only what `flows.asking.QuestionDraft` let through."""
+
+    draft: str
+    progress: str
+
+
 def turn(
     role: Literal["assistant", "candidate"],
     content: str,

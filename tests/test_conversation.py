@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -11,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import MemoryAuditSink
 from app.checkpoints import open_checkpointer
-from app.conversation import Conversation, ConversationError, View
+from app.conversation import Conversation, ConversationError, Live, View
 from app.db.engine import make_engine
 from app.db.migrate import upgrade_database
 from app.db.models import (
@@ -28,7 +30,10 @@ from app.rubrics import get_rubrics
 from app.rubrics.models import Rubric
 from app.settings import get_settings
 from flows import session
-from tests.flows.support import rules_gateway
+from flows.motivation import nodes as motivation_nodes
+from flows.session.nodes import ACCEPT
+from flows.turns import Draft, Turn
+from tests.flows.support import ScriptedChatModel, rules_gateway, scripted_gateway
 from tests.flows.test_session_flow import correct_answer
 
 RUBRIC = "aide-soignant"
@@ -192,3 +197,46 @@ def test_an_unknown_session_is_refused(conversation: Conversation) -> None:
     with pytest.raises(ConversationError) as unknown:
         conversation.open("00000000-0000-0000-0000-000000000000")
     assert "aucun entretien" in unknown.value.candidate_message
+
+
+def test_a_run_shows_its_turns_then_streams_the_next_question(engine: Engine, audit: MemoryAuditSink) -> None:
+    """What the chat streams: the turns the run adds, in order, then drafts of the model's question, each a
+    longer start of the question the view finally holds."""
+    question = "Qu'est-ce qui vous donne envie de travailler auprès des patients chaque jour ?"
+    model = ScriptedChatModel(replies=[question])
+    scrubber = RecordingScrubber()
+    with open_checkpointer() as saver:
+        graph = session.build_graph(
+            llm=scripted_gateway(model), rubrics=get_rubrics(), scrubber=scrubber, checkpointer=saver
+        )
+        conversation = Conversation(graph=graph, engine=engine, audit=audit, scrubber=scrubber)
+        session_id = _new_session(engine, [Flow.MOTIVATION])
+        view = conversation.open(session_id)
+        events: list[Live] = []
+        view = conversation.answer(session_id, ACCEPT["id"], question_id=view.question_id, live=events.append)
+    assert view.question is not None
+    assert view.question["text"] == question
+    drafts = [cast(Draft, event) for event in events if "draft" in event]
+    turns = [cast(Turn, event) for event in events if "draft" not in event]
+    assert len(drafts) >= 3
+    assert all(draft["progress"] == view.question["progress"] for draft in drafts)
+    texts = [draft["draft"] for draft in drafts]
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(texts))
+    assert question.startswith(texts[-1])
+    # The motivation interview's introduction comes before the question, as in the final view.
+    assert motivation_nodes.INTRO in [entry["content"] for entry in turns]
+    assert events.index(next(e for e in events if e.get("content") == motivation_nodes.INTRO)) < events.index(drafts[0])
+    assert {entry["id"] for entry in turns} <= {entry["id"] for entry in view.turns}
+
+
+def _new_session(engine: Engine, flows: list[Flow]) -> str:
+    with Session(engine) as db:
+        organisation = Organisation(name="Centre de test", kind=OrganisationKind.TRAINING_CENTRE)
+        db.add(organisation)
+        db.commit()
+        assert organisation.id is not None
+        organisation_id = organisation.id
+    rubric = get_rubrics()[RUBRIC]
+    return create_invitation(
+        engine, get_settings(), organisation_id=organisation_id, rubric=rubric, flows=flows
+    ).session_id

@@ -185,10 +185,16 @@ class LLMGateway:
         return self._run(call, lambda model: self._structured(call, model, schema), rules, fallback=True)
 
     def stream(
-        self, prompt: RenderedPrompt, *, rules: Callable[[], str] | None = None, session_id: str | None = None
+        self,
+        prompt: RenderedPrompt,
+        *,
+        rules: Callable[[], str] | None = None,
+        session_id: str | None = None,
+        max_tokens: int | None = None,
     ) -> Generator[str, None, None]:
         """Yield text as it is generated. Failures before the first token are retried; a stream cut short
-        afterwards raises `LLMUnavailableError("truncated_stream")` and is never completed by invention."""
+        afterwards raises `LLMUnavailableError("truncated_stream")` and is never completed by invention.
+        `max_tokens` caps the answer as in `complete`."""
         call = self._start("stream", prompt, session_id)
         outcome: Outcome = "error"
         error: str | None = "unexpected"
@@ -196,7 +202,7 @@ class LLMGateway:
             if self._chat_model is None:
                 yield self._rules_answer(call, rules)
             else:
-                yield from self._stream(call, self._chat_model)
+                yield from self._stream(call, self._chat_model, max_tokens)
             outcome, error = "ok", None
         except GeneratorExit:
             outcome, error = "cancelled", None
@@ -380,9 +386,10 @@ class LLMGateway:
         call.add_usage(reply)
         return reply
 
-    def _stream(self, call: _Call, model: BaseChatModel) -> Iterator[str]:
+    def _stream(self, call: _Call, model: BaseChatModel, max_tokens: int | None) -> Iterator[str]:
         lc_messages = _to_langchain(call.messages)
-        pump, chunk = self._with_retries(call, lambda: self._open_stream(model, lc_messages))
+        options = {} if max_tokens is None else {"max_tokens": max_tokens}
+        pump, chunk = self._with_retries(call, lambda: self._open_stream(model, lc_messages, options))
         finished = False
         try:
             while chunk is not None:
@@ -403,11 +410,11 @@ class LLMGateway:
             raise LLMUnavailableError("truncated_stream", call.attempts, "the stream ended before the model finished")
 
     def _open_stream(
-        self, model: BaseChatModel, messages: list[BaseMessage]
+        self, model: BaseChatModel, messages: list[BaseMessage], options: dict[str, Any]
     ) -> tuple[ChunkPump, AIMessageChunk | None]:
         """Start streaming and wait for the first chunk that carries something, so that failures up to the
         first token can be retried."""
-        pump = ChunkPump(self._executor, lambda: model.stream(messages), self._timeout_s)
+        pump = ChunkPump(self._executor, lambda: model.stream(messages, **options), self._timeout_s)
         try:
             while (chunk := pump.next()) is not None:
                 if chunk.text or chunk.usage_metadata or chunk.response_metadata.get("finish_reason"):

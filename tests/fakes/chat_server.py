@@ -60,7 +60,17 @@ class Truncated:
     text: str
 
 
-Behaviour = Reply | Status | Slow | Malformed | Truncated
+@dataclass(frozen=True, eq=False)
+class Paused:
+    """A stream that sends the first `pause_after` words of `text`, waits until `resume` is set (or the server
+    stops), then sends the rest: a test can look at what a client shows mid-stream."""
+
+    text: str
+    pause_after: int
+    resume: threading.Event
+
+
+Behaviour = Reply | Status | Slow | Malformed | Truncated | Paused
 
 
 @dataclass(frozen=True)
@@ -181,6 +191,15 @@ def _handler_for(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
             elif isinstance(behaviour, Truncated):
                 words = _words(behaviour.text)
                 self._stream([_chunk(server.model, {"content": w}, None) for w in words[: max(1, len(words) // 2)]])
+            elif isinstance(behaviour, Paused):
+                words = _words(behaviour.text)
+                self._start_stream()
+                self._events([_chunk(server.model, {"content": w}, None) for w in words[: behaviour.pause_after]])
+                while not behaviour.resume.wait(0.05):
+                    if server.stopping.is_set():
+                        return
+                self._events([_chunk(server.model, {"content": w}, None) for w in words[behaviour.pause_after :]])
+                self._events([_chunk(server.model, {"content": ""}, "stop")], done=True)
             elif streaming:
                 events = [_chunk(server.model, {"role": "assistant", "content": ""}, None)]
                 events += [_chunk(server.model, {"content": w}, None) for w in _words(behaviour.text)]
@@ -208,15 +227,22 @@ def _handler_for(server: FakeChatServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def _stream(self, events: list[dict[str, Any]], *, done: bool = False) -> None:
+            self._start_stream()
+            self._events(events, done=done)
+
+        def _start_stream(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
             self.end_headers()
+            self.close_connection = True
+
+        def _events(self, events: list[dict[str, Any]], *, done: bool = False) -> None:
             for event in events:
                 self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                 self.wfile.flush()
             if done:
                 self.wfile.write(b"data: [DONE]\n\n")
-            self.close_connection = True
+                self.wfile.flush()
 
     return Handler

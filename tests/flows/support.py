@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
 from app.audit import MemoryAuditSink
@@ -28,11 +30,25 @@ class ScriptedChatModel(BaseChatModel):
         return "scripted"
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._next_reply(messages)))])
+
+    def _stream(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        """The reply one word (and its following space) at a time, as a provider streams tokens."""
+        words = re.findall(r"\S+\s*|\s+", self._next_reply(messages)) or [""]
+        for index, word in enumerate(words):
+            last = index == len(words) - 1
+            yield ChatGenerationChunk(
+                message=AIMessageChunk(content=word), generation_info={"finish_reason": "stop"} if last else None
+            )
+
+    def _next_reply(self, messages: list[BaseMessage]) -> str:
         self.requests.append(messages)
         reply = self.replies.pop(0) if self.replies else DOWN
         if isinstance(reply, Exception):
             raise reply
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+        return str(reply)
 
 
 def rules_gateway() -> LLMGateway:

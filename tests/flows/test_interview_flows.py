@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from app.prompts import get_prompt_registry
 from app.rubrics import get_rubrics
 from app.rubrics.models import Rubric
 from flows import mock, motivation, session
-from flows.asking import FIXED_FOLLOW_UPS, QuestionWriter
+from flows.asking import FIXED_FOLLOW_UPS, MAX_QUESTION_CHARS, QuestionWriter
 from flows.interviewing import SKIPPED_ANSWER
 from flows.mock.nodes import FeedbackWriter, plan
 from flows.session.graph import check_flows
@@ -236,6 +237,55 @@ def test_a_generated_question_is_checked_before_it_is_sent(reply: object, text: 
         bank_question=bank,
     )
     assert (phrased.text, phrased.source) == (bank if text == "BANK" else text, source)
+
+
+GENERATED_QUESTIONS = [
+    "Question : Qu'est-ce qui vous attire dans le métier d'aide-soignant·e ?",
+    "« Comment voyez-vous une journée type dans ce métier ? »",
+    "Avez-vous des enfants à faire garder pendant la formation ?",
+    "Pouvez-vous décrire votre situation familiale et vos horaires ?",
+    "Êtes-vous en bonne santé et de quelle origine êtes-vous ?",
+    "Why do you want this job ? Tell me about your motivation please ?",
+    "Pourquoi ? " * 80,
+]
+
+
+@pytest.mark.parametrize("reply", GENERATED_QUESTIONS)
+def test_a_question_is_streamed_only_as_far_as_it_passes_the_screen(reply: str) -> None:
+    """What the candidate sees while the model writes: growing, cleaned, screened text, and never the word
+    that gets the question refused."""
+    drafts: list[str] = []
+    phrased = writer(ScriptedChatModel(replies=[reply])).phrase(
+        training_title="Aide-soignant·e",
+        interviewer="un conseiller",
+        topic="Connaissance du métier",
+        bank_question="Comment imaginez-vous une journée de travail d'aide-soignant·e ?",
+        on_draft=drafts.append,
+    )
+    assert drafts, "nothing was streamed"
+    assert all(later.startswith(earlier) and later != earlier for earlier, later in itertools.pairwise(drafts))
+    screening = get_screening()
+    for draft in drafts:
+        assert screening.allowed_question(draft), draft
+        assert len(draft) <= MAX_QUESTION_CHARS
+        assert not draft.startswith(("Question", "«"))
+    if phrased.source == "model":
+        assert phrased.text.startswith(drafts[-1])
+    else:
+        assert not screening.allowed_question(reply) or len(reply) > MAX_QUESTION_CHARS
+        assert not any(word in draft for draft in drafts for word in ("enfants", "familiale", "santé", "origine"))
+
+
+def test_nothing_is_streamed_when_the_model_fails() -> None:
+    drafts: list[str] = []
+    phrased = writer(ScriptedChatModel(replies=[DOWN])).phrase(
+        training_title="Aide-soignant·e",
+        interviewer="un conseiller",
+        topic="Connaissance du métier",
+        bank_question="Pourquoi ce métier ?",
+        on_draft=drafts.append,
+    )
+    assert (phrased.source, drafts) == ("bank_after_failure", [])
 
 
 def test_a_follow_up_the_model_cannot_write_is_a_fixed_one() -> None:

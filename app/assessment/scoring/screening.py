@@ -161,6 +161,10 @@ class Screening:
         labels = tuple(self.config.protected_topics[topic].label for topic in topics)
         return QuestionCheck(allowed=not topics, topics=topics, labels=labels)
 
+    def allowed_question(self, question: str) -> bool:
+        """Whether generated text may be asked: no protected topic and acceptable wording."""
+        return self.check_question(question).allowed and self.acceptable_wording(question)
+
 
 def safe_quote(text: str) -> str:
     """`text` without control or format characters, on one line, at most `MAX_QUOTE_CHARS` characters."""
