@@ -8,6 +8,9 @@ that exist at that moment, which then scrub the attributes passed with `extra=` 
 A record that cannot be scrubbed (the scrubber failed, or the message cannot even be formatted) is not
 written as it is: its text is replaced by a notice. Records emitted by the scrubbing itself (spaCy, Presidio)
 are withheld the same way, since they could quote the text being scrubbed.
+
+The scrubber is the process's, minus the detections that are exactly a word of `log_allow_list.yaml`: technical
+words of the libraries' English log lines that the French recognizers take for names ("Uvicorn running on...").
 """
 
 from __future__ import annotations
@@ -15,9 +18,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
 
-from app.pii.scrubber import Scrubber, get_scrubber
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.errors import ConfigError
+from app.pii.scrubber import PresidioScrubber, Scrubber
+from app.rubrics.yaml_loader import LocatedValueError, parse_yaml_model
+
+ALLOW_LIST_PATH = Path(__file__).resolve().parent / "log_allow_list.yaml"
+FIRST_NAMES_PATH = Path(__file__).resolve().parent / "data" / "first_names.txt"
 
 WITHHELD = "[log record withheld: it could not be scrubbed of personal data]"
 WITHHELD_INNER = "[log record emitted while scrubbing another: withheld]"
@@ -27,8 +39,47 @@ _MESSAGE, _ALL = "message", "all"
 _INSTALLED = "_tremplin_pii_installed"
 
 
+class _AllowList(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    words: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._\-]*$")]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> _AllowList:
+        for index, word in enumerate(self.words):
+            if word in self.words[:index]:
+                raise LocatedValueError(f"duplicate word {word!r}", "words", index)
+        return self
+
+
+@lru_cache(maxsize=4)
+def load_log_allow_list(path: Path = ALLOW_LIST_PATH, first_names: Path = FIRST_NAMES_PATH) -> frozenset[str]:
+    """The words the log scrubber leaves in clear; a problem raises a one-line `ConfigError`."""
+    from app.pii.recognizers import read_names  # imports Presidio: only when the list is first loaded
+
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the log allow-list ({exc.strerror})") from None
+    words = parse_yaml_model(content, _AllowList, source=str(path)).words
+    names = read_names(first_names)
+    for index, word in enumerate(words):
+        if word in names:
+            raise ConfigError(f"{path}: words.{index}: {word!r} is a first name: candidates' names would stay in clear")
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def get_log_scrubber() -> PresidioScrubber:
+    """The process's scrubber with the log allow-list; the first call loads spaCy."""
+    from app.pii.analyzer import get_analyzer
+
+    return PresidioScrubber(get_analyzer(), keep_in_clear=load_log_allow_list())
+
+
 class PiiLogFilter(logging.Filter):
-    """Scrubs a record in place. Each part is scrubbed once, however many handlers the record reaches."""
+    """Scrubs a record in place. Each part is scrubbed once, however many handlers the record reaches.
+    Without a `scrubber`, the process's log scrubber (`get_log_scrubber()`), built at the first record."""
 
     def __init__(self, scrubber: Scrubber | None = None) -> None:
         super().__init__()
@@ -66,7 +117,7 @@ class PiiLogFilter(logging.Filter):
             self._busy.active = False
 
     def _scrub(self, text: str) -> str:
-        return (self._scrubber or get_scrubber()).scrub(text)
+        return (self._scrubber or get_log_scrubber()).scrub(text)
 
     def _scrub_message(self, record: logging.LogRecord) -> None:
         if isinstance(record.args, tuple) and record.args:
@@ -104,10 +155,13 @@ def _replace(record: logging.LogRecord, notice: str) -> None:
 
 def install_log_scrubbing(scrubber: Scrubber | None = None) -> Callable[[], None]:
     """Scrub every log record of the process from now on; returns the function that undoes it (for tests).
-    Idempotent: a second call changes nothing and its undo does nothing."""
+    Idempotent: a second call changes nothing and its undo does nothing. Without a `scrubber`, the log
+    allow-list is loaded now, so that a mistake in it stops the process here rather than withholds its logs."""
     previous = logging.getLogRecordFactory()
     if getattr(previous, _INSTALLED, False):
         return lambda: None
+    if scrubber is None:
+        load_log_allow_list()
     log_filter = PiiLogFilter(scrubber)
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from app.pii.pseudonyms import active_pseudonymiser, replace_spans
+from app.pii.text import fold
 
 if TYPE_CHECKING:  # importing spaCy and Presidio takes seconds: only `get_scrubber()` does it
     from app.pii.analyzer import Detection, PiiAnalyzer
@@ -27,17 +28,29 @@ class Scrubber(Protocol):
 
 
 class PresidioScrubber:
-    def __init__(self, analyzer: PiiAnalyzer) -> None:
+    """`keep_in_clear`: folded words left in clear when a detection is exactly one of them (the log scrubber's
+    allow-list, app/pii/log_allow_list.yaml); a detection that merely contains one is still masked."""
+
+    def __init__(self, analyzer: PiiAnalyzer, *, keep_in_clear: frozenset[str] = frozenset()) -> None:
         self.name = f"presidio-fr ({analyzer.version})"
         self._analyzer = analyzer
+        self._keep_in_clear = keep_in_clear
 
     def scrub(self, text: str) -> str:
-        return replace_spans(text, self._analyzer.detect(text), _placeholders(text))
+        return replace_spans(text, self._masked(text, self._analyzer.detect(text)), _placeholders(text))
 
     def scrub_many(self, texts: Sequence[str]) -> list[str]:
         """`scrub` for a batch (exports, reports): spaCy runs in batches, several times faster per text."""
         found = self._analyzer.detect_many(texts)
-        return [replace_spans(text, spans, _placeholders(text)) for text, spans in zip(texts, found, strict=True)]
+        return [
+            replace_spans(text, self._masked(text, spans), _placeholders(text))
+            for text, spans in zip(texts, found, strict=True)
+        ]
+
+    def _masked(self, text: str, detections: list[Detection]) -> list[Detection]:
+        if not self._keep_in_clear:
+            return detections
+        return [d for d in detections if fold(text[d.start : d.end]) not in self._keep_in_clear]
 
 
 def _placeholders(text: str) -> Callable[[Detection], str]:

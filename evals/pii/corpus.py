@@ -35,6 +35,7 @@ SLOTS: dict[str, str | None] = {
     "iban": "IBAN",
     "adresse": "ADRESSE",
     "code_postal": "CODE_POSTAL",
+    "code_postal_espace": "CODE_POSTAL",
     "date_naissance": "DATE_NAISSANCE",
     "url": "URL",
     "compte": "COMPTE_SOCIAL",
@@ -42,6 +43,7 @@ SLOTS: dict[str, str | None] = {
     "passeport": "PASSEPORT",
     "cni": "CARTE_IDENTITE",
     "ville": None,
+    "departement": None,
     "date": None,
     "metier": None,
     "age": None,
@@ -77,6 +79,9 @@ class Template(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
     text: str = Field(min_length=1)
+    written_after_tuning: date | None = Field(
+        default=None, description="Test templates written after the recognizers were tuned: scored apart."
+    )
 
     @model_validator(mode="after")
     def _known_slots(self) -> Template:
@@ -100,6 +105,11 @@ class TemplateFile(BaseModel):
                 if template.id in seen:
                     raise LocatedValueError(f"duplicate template id {template.id!r}", split, index, "id")
                 seen.add(template.id)
+        for index, template in enumerate(self.tune):
+            if template.written_after_tuning is not None:
+                raise LocatedValueError(
+                    "a tune template cannot be written after tuning", "tune", index, "written_after_tuning"
+                )
         return self
 
 
@@ -156,6 +166,7 @@ class ValueFactory:
             "iban": self.iban,
             "adresse": self.address,
             "code_postal": self.postcode,
+            "code_postal_espace": self.spaced_postcode,
             "date_naissance": self.birth_date,
             "url": self.url,
             "compte": self.handle,
@@ -163,6 +174,7 @@ class ValueFactory:
             "passeport": self.passport,
             "cni": self.id_card,
             "ville": lambda: self.rng.choice(self.words.towns),
+            "departement": lambda: f"{self.rng.randint(1, 95):02d}",
             "date": self.other_date,
             "metier": lambda: self.rng.choice(self.words.trades),
             "age": lambda: str(self.rng.randint(17, 58)),
@@ -269,6 +281,11 @@ class ValueFactory:
 
     def postcode(self) -> str:
         return f"{self.rng.randint(1, 95):02d}{self.rng.randint(0, 999):03d}"
+
+    def spaced_postcode(self) -> str:
+        """The way some candidates type it: "57 000"."""
+        code = self.postcode()
+        return f"{code[:2]} {code[2:]}"
 
     def birth_date(self) -> str:
         born = date(1960, 1, 1) + timedelta(days=self.rng.randint(0, 47 * 365))

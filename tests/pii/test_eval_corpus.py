@@ -45,6 +45,18 @@ def test_gold_spans_are_clean_and_disjoint(corpus: dict[str, list[Sample]]) -> N
             previous_end = gold.end
 
 
+def test_templates_written_after_tuning_are_scored_apart() -> None:
+    later = run._written_after_tuning()
+    assert later  # the held-out postcode, address and name templates
+    assert set(later) <= {t.id for t in load_templates().test}
+    old, new = Sample("a", (), ("old",), "test"), Sample("b", (GoldEntity("CODE_POSTAL", 0, 1),), ("new",), "test")
+    mixed = Sample("c", (GoldEntity("PERSONNE", 0, 1),), ("old", "new"), "test")
+    found = [Predicted("PERSONNE", 0, 1)]
+    groups = run._by_template_age([old, new, mixed], [found, [], found], {"new"})
+    assert (groups["after"].samples, groups["after"].overall.gold, groups["after"].overall.caught) == (1, 1, 0)
+    assert (groups["before"].samples, groups["before"].overall.predicted, groups["before"].overall.correct) == (1, 1, 0)
+
+
 def test_generated_identifiers_are_valid() -> None:
     values = ValueFactory(3)
     for _ in range(200):
@@ -57,6 +69,7 @@ def test_generated_identifiers_are_valid() -> None:
     [
         ("unknown-slot.yaml", ":6: test.0.text: unknown slot {numero_fiscal}"),
         ("duplicate-id.yaml", ":5: test.0.id: duplicate"),
+        ("tuned-after-tuning.yaml", ":4: tune.0.written_after_tuning: a tune template cannot"),
     ],
 )
 def test_bad_template_files_are_refused(name: str, message: str) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from app.pii.logging import WITHHELD, PiiLogFilter, install_log_scrubbing
+from app.errors import ConfigError
+from app.pii.analyzer import PiiAnalyzer
+from app.pii.logging import WITHHELD, PiiLogFilter, get_log_scrubber, install_log_scrubbing, load_log_allow_list
 from app.pii.scrubber import PresidioScrubber
 
 
@@ -118,3 +121,102 @@ def test_formatters_that_unpack_arguments_still_work(scrubber: PresidioScrubber)
     assert "0612345678" not in line
     assert line.startswith('127.0.0.1:5000 - "GET /chat/?tel=')
     assert line.rstrip().endswith("200 OK")
+
+
+@pytest.fixture
+def server_log(analyzer: PiiAnalyzer) -> Iterator[tuple[logging.Logger, io.StringIO]]:
+    """A logger of the service once `tremplin serve` has installed the scrubbing, with its default scrubber."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("tests.pii.server")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    uninstall = install_log_scrubbing()
+    yield logger, stream
+    uninstall()
+    logger.removeHandler(handler)
+
+
+@pytest.mark.parametrize(
+    ("msg", "args", "written"),
+    [
+        # the libraries' own lines (uvicorn, langgraph, chainlit), which the French recognizers took for names
+        (
+            "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)",
+            ("http", "127.0.0.1", 8000),
+            "Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)",
+        ),
+        ("ASGI callable returned without completing handshake.", (), None),
+        ("Maximum request limit of %d exceeded. Terminating process.", (1000,), None),
+        ("Timed out waiting for TTL sweeper task to stop", (), None),
+        ("Ignoring invalid PUSH task path %s", ("(0, 'noeud')",), None),
+        ("MCP background task for %r cancelled", ("outil",), None),
+        # names are still masked, next to an allowed word or even made of one
+        (
+            "candidat %s joignable au %s",
+            ("Kevin Martin", "06 12 34 56 78"),
+            "candidat <PERSONNE> joignable au <TELEPHONE>",
+        ),
+        ("Uvicorn: réponse envoyée à Kevin Martin", (), "Uvicorn: réponse envoyée à <PERSONNE>"),
+        ("échec pour Mme Dupont", (), "échec pour Mme <PERSONNE>"),
+        ("Timed Dupont a écrit", (), "<PERSONNE> a écrit"),
+        pytest.param(
+            "échec pour Mme %s",
+            ("Dupont",),
+            "échec pour Mme <PERSONNE>",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known leak: arguments are scrubbed one by one, without the message around them, so a "
+                "surname alone is not recognised",
+            ),
+        ),
+    ],
+    ids=[
+        "uvicorn-running",
+        "asgi",
+        "terminating",
+        "timed",
+        "ignoring",
+        "cancelled",
+        "name-and-phone",
+        "name-after-allowed-word",
+        "civility",
+        "allowed-word-inside-a-name",
+        "surname-as-lone-argument",
+    ],
+)
+def test_technical_words_of_log_lines_stay_in_clear_but_names_do_not(
+    server_log: tuple[logging.Logger, io.StringIO], msg: str, args: tuple[object, ...], written: str | None
+) -> None:
+    logger, stream = server_log
+    logger.info(msg, *args)
+    assert stream.getvalue() == f"{written or msg % args}\n"
+
+
+def test_the_log_allow_list_applies_to_batches_too() -> None:
+    texts = ["Uvicorn running on http://127.0.0.1:8000", "candidat Kevin Martin"]
+    scrubber = get_log_scrubber()
+    assert scrubber.scrub_many(texts) == [scrubber.scrub(text) for text in texts] == [texts[0], "candidat <PERSONNE>"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("words: [Uvicorn]", ":1: words.0: String should match pattern"),
+        ("words: [uvicorn, asgi, uvicorn]", ":1: words.2: duplicate word 'uvicorn'"),
+        ("words: [uvicorn, martin]", ": words.1: 'martin' is a first name"),
+        ("words: []", ":1: words: List should have at least 1 item"),
+        ("mots: [uvicorn]", ":1: mots: Extra inputs are not permitted"),
+    ],
+    ids=["not-folded", "duplicate", "first-name", "empty", "unknown-key"],
+)
+def test_bad_log_allow_lists_are_refused(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "log_allow_list.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_log_allow_list(path)
+
+
+def test_the_shipped_log_allow_list_loads() -> None:
+    assert "uvicorn" in load_log_allow_list()
