@@ -44,7 +44,12 @@ def get_conversation() -> Conversation:
     """Candidate conversations, on the session graph and a checkpointer kept open for the process's life."""
     saver = _resources.enter_context(open_checkpointer())
     graph = session.build_graph(
-        llm=get_gateway(), rubrics=get_rubrics(), scrubber=get_scrubber(), embedder=get_embedder(), checkpointer=saver
+        llm=get_gateway(),
+        rubrics=get_rubrics(),
+        scrubber=get_scrubber(),
+        scorer=get_scorer(),
+        embedder=get_embedder(),
+        checkpointer=saver,
     )
     return Conversation(
         graph=graph,
@@ -57,11 +62,16 @@ def get_conversation() -> Conversation:
 
 
 @lru_cache(maxsize=1)
+def get_scorer() -> TranscriptScorer:
+    """The transcript scorer of this process: the interview flows read live answers with it and the reports are
+    scored with it, so the embeddings of rubric anchors and answers are computed once for both."""
+    return TranscriptScorer.from_services(get_gateway())
+
+
+@lru_cache(maxsize=1)
 def get_reporter() -> SessionReporter:
     engine = get_engine()
-    return SessionReporter(
-        engine=engine, scorer=TranscriptScorer.from_services(get_gateway()), audit=DatabaseAuditSink(engine)
-    )
+    return SessionReporter(engine=engine, scorer=get_scorer(), audit=DatabaseAuditSink(engine))
 
 
 def submit_report(session_id: str, state: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ where it was and the question that replaces it is shown instead.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -46,9 +47,14 @@ class PhrasedQuestion:
 
 @dataclass(frozen=True)
 class QuestionWriter:
+    """`max_wait_s` bounds the whole question (the gateway's timeout bounds each wait for the next token): a
+    model slower than that gets its question replaced by the bank's, recorded as a failure."""
+
     gateway: LLMGateway
     prompts: PromptRegistry
     screening: Screening
+    max_wait_s: float | None = None
+    clock: Callable[[], float] = time.monotonic
 
     def phrase(
         self,
@@ -80,11 +86,17 @@ class QuestionWriter:
             }
         )
         draft = QuestionDraft(self.screening, on_draft or _ignore)
+        deadline = None if self.max_wait_s is None else self.clock() + self.max_wait_s
+        tokens = self.gateway.stream(prompt, session_id=session_id, max_tokens=MAX_QUESTION_TOKENS)
         try:
-            for token in self.gateway.stream(prompt, session_id=session_id, max_tokens=MAX_QUESTION_TOKENS):
+            for token in tokens:
                 draft.add(token)
+                if deadline is not None and self.clock() > deadline:
+                    return PhrasedQuestion(fallback, "bank_after_failure", prompt.version)
         except LLMError:  # the gateway has retried and audited the failure; the transcript records the fallback
             return PhrasedQuestion(fallback, "bank_after_failure", prompt.version)
+        finally:
+            tokens.close()  # the model stops writing a question that is no longer wanted (audited as cancelled)
         text = clean_question(draft.generated)
         if text is None or not self.screening.allowed_question(text):
             return PhrasedQuestion(fallback, "bank_after_refusal", prompt.version)

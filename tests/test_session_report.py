@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.assessment.report import load_report
 from app.assessment.scoring.scorer import TranscriptScorer
 from app.assessment.session_report import (
+    INTERVIEW_FLOWS,
     SessionReporter,
     conversation_flags,
     interview_transcript,
@@ -40,8 +41,9 @@ from app.rubrics import get_rubrics
 from app.settings import get_settings
 from flows import session
 from flows.turns import turn
-from tests.flows.support import rules_gateway
-from tests.flows.test_interview_flows import DETAILED, VAGUE
+from tests.fakes.scrubber import TaggingScrubber
+from tests.flows.support import ScriptedChatModel, rules_gateway, scripted_gateway
+from tests.flows.test_interview_flows import DETAILED, VAGUE, Driver
 from tests.flows.test_session_flow import correct_answer
 from tests.test_conversation import RecordingScrubber
 
@@ -226,6 +228,7 @@ def test_only_questions_and_answers_of_the_flow_reach_the_scorer() -> None:
         ({}, ()),
         ({"motivation_progress": {"asked": [{"source": "model"}, {"source": "bank_after_refusal"}]}}, ()),
         ({"motivation_progress": {"asked": [{"source": "model"}, {"source": "bank_after_failure"}]}}, FALLBACK),
+        ({"mock_progress": {"asked": [{"source": "bank_after_failure"}]}}, FALLBACK),
         (
             {"mock_progress": {"asked": [{"source": "bank"}]}, "mock_feedback": {"source": "rules_after_failure"}},
             FALLBACK,
@@ -236,6 +239,26 @@ def test_only_questions_and_answers_of_the_flow_reach_the_scorer() -> None:
 def test_a_model_failure_during_the_conversation_is_flagged(state: dict[str, Any], flags: tuple[str, ...]) -> None:
     """A refused model question is the checks working; a failed call is degradation, and the report says so."""
     assert conversation_flags(state) == flags
+
+
+@pytest.mark.parametrize("flow", list(INTERVIEW_FLOWS))
+def test_every_interview_keeps_its_fallbacks_where_the_report_reads_them(flow: str) -> None:
+    """The model is down for the whole interview, so its questions come from the bank: the flag is raised from the
+    questions alone (the mock interview's failed feedback, which would raise it too, is set aside)."""
+    with open_checkpointer() as saver:
+        graph = session.build_graph(
+            llm=scripted_gateway(ScriptedChatModel(replies=[])),
+            rubrics=get_rubrics(),
+            scrubber=TaggingScrubber(),
+            checkpointer=saver,
+        )
+        driver = Driver(graph, [flow])
+        for _ in range(30):
+            if driver.send(DETAILED) is None:
+                break
+        values = driver.values()
+    assert values["completed_flows"] == [flow]
+    assert conversation_flags({key: value for key, value in values.items() if key != "mock_feedback"}) == FALLBACK
 
 
 def test_the_flag_reaches_the_stored_report(

@@ -35,6 +35,7 @@ from app.db.models import (
 from app.db.session import session_scope
 from app.matching import RankingRules, default_rules
 from app.matching.service import refresh_shortlists
+from flows.session.state import INTERVIEW_PROGRESS_KEYS
 from flows.turns import FlowName, Turn
 
 INTERVIEW_FLOWS: dict[FlowName, InterviewFlow] = {"motivation": "motivation_interview", "mock": "mock_interview"}
@@ -60,11 +61,7 @@ def interview_transcript(rubric_id: str, flow: FlowName, turns: Sequence[Turn]) 
 def conversation_flags(state: Mapping[str, Any]) -> tuple[ReportFlag, ...]:
     """`conversation_fallback` when the model failed while the candidate talked: a question was asked from the
     bank after a failure, or the mock interview's feedback came from the rules after a failure."""
-    asked = [
-        question
-        for key in ("motivation_progress", "mock_progress")
-        for question in (state.get(key) or {}).get("asked", [])
-    ]
+    asked = [question for key in INTERVIEW_PROGRESS_KEYS for question in (state.get(key) or {}).get("asked", [])]
     feedback = state.get("mock_feedback") or {}
     failed = any(q["source"] == "bank_after_failure" for q in asked) or feedback.get("source") == "rules_after_failure"
     return ("conversation_fallback",) if failed else ()

@@ -235,7 +235,7 @@ def seed_demo_candidates(engine: Engine, organisation_id: int) -> int:
     reporter = SessionReporter(engine=engine, scorer=scorer, audit=audit)
     with open_checkpointer() as saver:
         graph = session_flow.build_graph(
-            llm=gateway, rubrics=get_rubrics(), scrubber=scrubber, embedder=embedder, checkpointer=saver
+            llm=gateway, rubrics=get_rubrics(), scrubber=scrubber, scorer=scorer, embedder=embedder, checkpointer=saver
         )
         conversation = Conversation(graph=graph, engine=engine, audit=audit, scrubber=scrubber, on_completed=reporter)
         for candidate in todo:

@@ -25,6 +25,7 @@ from flows.session.state import SessionState
 from flows.turns import FlowName
 
 CANDIDATE_WAIT_S = 30.0  # per model attempt while the candidate waits; then the rubric's question is asked
+QUESTION_MAX_WAIT_S = 60.0  # a whole streamed question, however steadily the model writes
 # The assessments, in the order a session runs them.
 AVAILABLE_FLOWS: tuple[FlowName, ...] = ("quiz", "motivation", "mock")
 
@@ -54,15 +55,18 @@ def build_graph(
     rubrics: Mapping[str, Rubric],
     scrubber: Scrubber,
     checkpointer: BaseCheckpointSaver[str] | None,
+    scorer: TranscriptScorer | None = None,
     embedder: Embedder | None = None,
     prompts: PromptRegistry | None = None,
 ) -> CompiledStateGraph[SessionState]:
     """`llm` phrases the interview questions and the mock interview's feedback (the `rules` gateway asks the
-    rubric's questions as written); `embedder` defaults to the process's."""
+    rubric's questions as written). `scorer` reads live answers to decide on follow-ups (no model call): pass
+    the process's, which also scores the reports, so both share one embedding cache; by default one is built on
+    these rubrics, scrubber and embedder. `embedder` defaults to the process's."""
     prompts = prompts or get_prompt_registry()
     screening = get_screening()
     embedder = embedder or get_embedder()
-    scorer = TranscriptScorer(
+    scorer = scorer or TranscriptScorer(
         gateway=llm,
         rubrics=rubrics,
         scrubber=scrubber,
@@ -73,7 +77,7 @@ def build_graph(
     )
     # What the candidate waits on (next question, feedback) gets a short budget; the report is scored later.
     waited_on = llm.with_budget(timeout_s=CANDIDATE_WAIT_S, max_retries=1)
-    writer = QuestionWriter(gateway=waited_on, prompts=prompts, screening=screening)
+    writer = QuestionWriter(gateway=waited_on, prompts=prompts, screening=screening, max_wait_s=QUESTION_MAX_WAIT_S)
     graph = StateGraph(SessionState)
     graph.add_node("welcome", nodes.welcome)
     graph.add_node("ask_consent", nodes.ask_consent)

@@ -288,6 +288,29 @@ def test_nothing_is_streamed_when_the_model_fails() -> None:
     assert (phrased.source, drafts) == ("bank_after_failure", [])
 
 
+def test_a_question_the_model_writes_too_slowly_is_the_bank_question() -> None:
+    """However steadily tokens come, a question that takes longer than `max_wait_s` in all is replaced."""
+    ticks = itertools.count()
+    model = ScriptedChatModel(replies=["Qu'est-ce qui vous attire dans le métier d'aide-soignant·e ?"])
+    slow = QuestionWriter(
+        gateway=scripted_gateway(model),
+        prompts=get_prompt_registry(),
+        screening=get_screening(),
+        max_wait_s=3,
+        clock=lambda: float(next(ticks)),  # one second per token
+    )
+    drafts: list[str] = []
+    phrased = slow.phrase(
+        training_title="Aide-soignant·e",
+        interviewer="un conseiller",
+        topic="Connaissance du métier",
+        bank_question="Pourquoi ce métier ?",
+        on_draft=drafts.append,
+    )
+    assert (phrased.text, phrased.source) == ("Pourquoi ce métier ?", "bank_after_failure")
+    assert drafts  # the candidate saw the start of it, which the bank question then replaces
+
+
 def test_a_follow_up_the_model_cannot_write_is_a_fixed_one() -> None:
     model = ScriptedChatModel(replies=["Vos parents sont-ils d'accord avec ce projet ?", DOWN])
     ask = writer(model)

@@ -20,12 +20,11 @@ def score_file(path: Path, *, as_json: bool) -> str:
     transcript = load_transcript(path)
 
     from app.assessment.report import build_report
-    from app.assessment.scoring.scorer import TranscriptScorer
     from app.db.engine import get_engine, require_database
-    from app.runtime import get_gateway
+    from app.runtime import get_scorer
 
     require_database(get_engine())
-    scoring = TranscriptScorer.from_services(get_gateway()).score(transcript)
+    scoring = get_scorer().score(transcript)
     report = build_report(scorings=[scoring])
     return report.model_dump_json(indent=2) if as_json else summary(report)
 
