@@ -9,7 +9,7 @@ Organisation 2: 5 completed sessions. One more session of organisation 1, invite
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -21,16 +21,12 @@ from app.db.models import (
     Decision,
     DecisionAction,
     DecisionSubject,
-    Organisation,
-    OrganisationKind,
     ReasonCode,
-    Schedule,
     SessionStatus,
-    Shortlist,
-    TrainingOffer,
     User,
     UserRole,
 )
+from tests.worlds import RUBRIC, RUBRIC_VERSION, add_organisation, offer, shortlist
 
 
 @dataclass(frozen=True)
@@ -41,28 +37,12 @@ class Population:
 
 
 def _organisation(db: Session, name: str) -> tuple[int, int]:
-    organisation = Organisation(name=name, kind=OrganisationKind.TRAINING_CENTRE)
-    db.add(organisation)
+    organisation_id = add_organisation(db, name)
+    deas = offer(organisation_id)
+    db.add(deas)
     db.flush()
-    assert organisation.id is not None
-    offer = TrainingOffer(
-        organisation_id=organisation.id,
-        title="DEAS",
-        rubric_id="aide-soignant",
-        sector="Santé",
-        commune="Metz",
-        lat=49.1,
-        lon=6.2,
-        start_date=date(2027, 1, 4),
-        end_date=date(2027, 6, 4),
-        schedule=Schedule.FULL_TIME,
-        seats=10,
-        min_diploma_level=3,
-    )
-    db.add(offer)
-    db.flush()
-    assert offer.id is not None
-    return organisation.id, offer.id
+    assert deas.id is not None
+    return organisation_id, deas.id
 
 
 def _session(
@@ -79,8 +59,8 @@ def _session(
         db.add(CandidateProtectedAttributes(candidate_id=candidate.id, **attributes))
     session = AssessmentSession(
         candidate_id=candidate.id,
-        rubric_id="aide-soignant",
-        rubric_version="2.0.0",
+        rubric_id=RUBRIC,
+        rubric_version=RUBRIC_VERSION,
         status=status,
         started_at=invited,
         completed_at=invited + timedelta(days=2) if status == SessionStatus.COMPLETED else None,
@@ -91,21 +71,13 @@ def _session(
 
 
 def _shortlist(db: Session, offer_id: int, at: datetime, pseudonyms: list[str]) -> int:
-    shortlist = Shortlist(
-        offer_id=offer_id,
-        as_of=at.date(),
-        weights_version="v1",
-        weights_sha256="f" * 64,
-        inputs_sha256="f" * 64,
-        eligible_count=len(pseudonyms),
-        excluded_count=0,
-        ranking={"ranked": [{"candidate": p, "score": 0.5} for p in pseudonyms], "excluded": []},
-        created_at=at,
-    )
-    db.add(shortlist)
+    """A shortlist of these candidates, made at `at`."""
+    ranked = shortlist(offer_id, dict.fromkeys(pseudonyms, 0.5), as_of=at.date())
+    ranked.created_at = at
+    db.add(ranked)
     db.flush()
-    assert shortlist.id is not None
-    return shortlist.id
+    assert ranked.id is not None
+    return ranked.id
 
 
 def _decision(db: Session, user_id: int, at: datetime, action: DecisionAction, **where: object) -> None:
