@@ -30,7 +30,7 @@ from app.pii import Scrubber
 from app.pii.sessions import SessionPseudonyms
 from flows.session.graph import check_flows
 from flows.session.state import SessionState
-from flows.turns import Draft, Question, Turn, merge_turns
+from flows.turns import Draft, Notice, Question, Turn, merge_turns
 
 FINISHED_MESSAGE = "Cet entretien est terminé. Merci pour votre participation."
 
@@ -56,7 +56,7 @@ class View:
         return self.question is None
 
 
-Live = Turn | Draft  # what a run passes on as it goes (`Conversation.answer`)
+Live = Turn | Draft | Notice  # what a run passes on as it goes (`Conversation.answer`)
 
 
 class Conversation:
@@ -99,9 +99,9 @@ class Conversation:
     ) -> View:
         """Take the answer to the question `question_id` and run the session to its next question.
 
-        `live` receives, as the run goes, the turns it adds and the next question while the model writes it
-        (screened, see `flows.asking`), with the candidate's own words restored: the chat streams them. The
-        returned view holds everything, the final question included."""
+        `live` receives, as the run goes, the turns it adds, notices while a long step runs, and the next question
+        while the model writes it (screened, see `flows.asking`), with the candidate's own words restored: the
+        chat streams them. The returned view holds everything but the notices, the final question included."""
         with self._locks[session_id]:
             current = self._view(session_id)
             if current.question is None:
@@ -161,6 +161,8 @@ class Conversation:
             if part["type"] == "custom" and isinstance(part["data"], dict) and "draft" in part["data"]:
                 draft = part["data"]
                 live(Draft(draft=self._restored(session_id, draft["draft"]), progress=draft["progress"]))
+            elif part["type"] == "custom" and isinstance(part["data"], dict) and "notice" in part["data"]:
+                live(Notice(notice=str(part["data"]["notice"])))
             elif part["type"] == "updates":
                 for update in part["data"].values():
                     for entry in update.get("transcript", []) if isinstance(update, dict) else []:

@@ -5,18 +5,20 @@
 
 A scripted candidate accepts, answers the quiz, the motivation interview and the mock interview through the
 same `Conversation` the web chat uses, in a throwaway data directory. Each turn is timed from the answer to the
-next question (model phrasing of the next question included); the report, written afterwards off the
-candidate's path, is timed apart.
+next question (model phrasing of the next question included), and to the first words of it the chat streams
+(when the model writes it); the report, written afterwards off the candidate's path, is timed apart.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 ANSWER = (
@@ -61,14 +63,24 @@ def main() -> None:
     view = conversation.open(session_id)
     view = conversation.answer(session_id, "accept", question_id=view.question_id)
     timings: dict[str, list[float]] = defaultdict(list)
+    first_words: dict[str, list[float]] = defaultdict(list)
     while view.question is not None:
         question = view.question
         flow = question.get("flow", "quiz")
         text = "je ne sais pas" if question["kind"] == "quiz_item" else ANSWER
+        drafts: list[float] = []
         start = time.perf_counter()
-        view = conversation.answer(session_id, text, question_id=view.question_id)
+        view = conversation.answer(
+            session_id,
+            text,
+            question_id=view.question_id,
+            live=functools.partial(_note_draft, drafts),
+        )
         timings[flow].append(time.perf_counter() - start)
-        print(f"{flow:<11} {timings[flow][-1]:6.2f} s  {question['text'][:70]}", flush=True)
+        shown = f"first words {drafts[0] - start:6.2f} s" if drafts else "no draft"
+        if drafts:
+            first_words[flow].append(drafts[0] - start)
+        print(f"{flow:<11} {timings[flow][-1]:6.2f} s ({shown})  {question['text'][:60]}", flush=True)
     start = time.perf_counter()
     runtime.wait_for_reports()
     report_s = time.perf_counter() - start
@@ -78,8 +90,18 @@ def main() -> None:
         ordered = sorted(values)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         print(f"{flow:<11} {len(values):>5} {statistics.median(values):>9.2f} {p95:>7.2f} {max(values):>7.2f}")
+    for flow, values in first_words.items():
+        print(
+            f"{flow:<11} first words of a streamed question: median {statistics.median(values):.2f} s, "
+            f"max {max(values):.2f} s ({len(values)} questions)"
+        )
     print(f"report (background, after the last turn): {report_s:.1f} s")
     runtime.close()
+
+
+def _note_draft(times: list[float], event: Mapping[str, object]) -> None:
+    if "draft" in event:
+        times.append(time.perf_counter())
 
 
 if __name__ == "__main__":

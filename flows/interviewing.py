@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
-from langgraph.config import get_stream_writer
-from langgraph.types import interrupt
+from langgraph.types import StreamWriter, interrupt
 
 from app.assessment.scoring.grid import FlowName as GridFlowName
 from app.assessment.scoring.scorer import TranscriptScorer
@@ -26,7 +25,7 @@ from app.pii import Scrubber
 from app.rubrics.models import Rubric
 from flows.asking import PhrasedQuestion, QuestionWriter
 from flows.quiz.state import AssessmentState
-from flows.turns import Draft, FlowName, Option, Question, Turn, turn
+from flows.turns import Draft, FlowName, Option, Question, Turn, no_stream, turn
 
 SKIP = Option(id="skip", label="Passer cette question")
 SIMPLER = Option(id="simpler", label="Je ne comprends pas")
@@ -99,8 +98,9 @@ class Interview:
             return InterviewProgress(position=0, follow_up_rank=0, replies=[], pending=None, asked=[])
         return saved
 
-    def prepare(self, state: InterviewState) -> dict[str, Any]:
-        """Phrase the next question (or follow-up) and checkpoint it; nothing to do once the plan is done."""
+    def prepare(self, state: InterviewState, writer: StreamWriter = no_stream) -> dict[str, Any]:
+        """Phrase the next question (or follow-up) and checkpoint it; nothing to do once the plan is done. The
+        question is streamed to `writer` (LangGraph's "custom" stream, injected) while the model writes it."""
         progress, plan = self.progress(state), self.plan(state)
         if progress["position"] >= len(plan) or progress["pending"] is not None:
             return {}
@@ -114,7 +114,7 @@ class Interview:
             follow_up_rank=progress["follow_up_rank"],
             simple_french=bool(state.get("simple_french")),
             session_id=state.get("session_id"),
-            on_draft=partial(_stream_draft, get_stream_writer(), self._progress_label(progress, plan)),
+            on_draft=partial(_stream_draft, writer, self._progress_label(progress, plan)),
         )
         asked = AskedQuestion(
             topic=topic.id,

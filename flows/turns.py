@@ -49,6 +49,17 @@ class Draft(TypedDict):
     progress: str
 
 
+class Notice(TypedDict):
+    """A word to the candidate while a long step runs (LangGraph "custom" stream), for display only: the
+    transcript keeps what the step produces."""
+
+    notice: str
+
+
+def no_stream(_: object) -> None:
+    """The stream writer of a node called outside a graph run (unit tests): nobody is watching."""
+
+
 def turn(
     role: Literal["assistant", "candidate"],
     content: str,

@@ -30,6 +30,8 @@ from app.rubrics import get_rubrics
 from app.rubrics.models import Rubric
 from app.settings import get_settings
 from flows import session
+from flows.interviewing import SKIP
+from flows.mock import nodes as mock_nodes
 from flows.motivation import nodes as motivation_nodes
 from flows.session.nodes import ACCEPT
 from flows.turns import Draft, Turn
@@ -240,3 +242,29 @@ def _new_session(engine: Engine, flows: list[Flow]) -> str:
     return create_invitation(
         engine, get_settings(), organisation_id=organisation_id, rubric=rubric, flows=flows
     ).session_id
+
+
+def test_the_candidate_is_told_while_the_model_writes_the_feedback(engine: Engine, audit: MemoryAuditSink) -> None:
+    scrubber = RecordingScrubber()
+    with open_checkpointer() as saver:
+        graph = session.build_graph(
+            llm=scripted_gateway(ScriptedChatModel(replies=[])),  # a model that is down: bank questions, rules feedback
+            rubrics=get_rubrics(),
+            scrubber=scrubber,
+            checkpointer=saver,
+        )
+        conversation = Conversation(graph=graph, engine=engine, audit=audit, scrubber=scrubber)
+        session_id = _new_session(engine, [Flow.MOCK])
+        view = conversation.open(session_id)
+        events: list[Live] = []
+        view = conversation.answer(session_id, ACCEPT["id"], question_id=view.question_id)
+        while view.question is not None:
+            events = []
+            view = conversation.answer(session_id, SKIP["id"], question_id=view.question_id, live=events.append)
+    contents = [event.get("notice") or event.get("content") for event in events]
+    assert mock_nodes.PREPARING_FEEDBACK in contents
+    feedback = next(
+        text for text in contents if text and text.startswith("Merci, l'entretien blanc est terminé. Voici")
+    )
+    assert contents.index(mock_nodes.PREPARING_FEEDBACK) < contents.index(feedback)
+    assert mock_nodes.PREPARING_FEEDBACK not in [entry["content"] for entry in view.turns]  # display only

@@ -3,18 +3,25 @@
 A candidate gets in with an invitation (the link's token, kept in a cookie, or handed to the widget) from the
 browser the link is bound to (`app.browser_binding`). Every refusal is a French page or message and no data:
 a visitor without an invitation never sees Chainlit's (English, password-oriented) login page.
+
+Chainlit's copilot (the widget) would show a refused login as "Forbidden: <our sentence>", its English HTTP
+reason first. So a refused widget login is answered with a login as a pseudo-user that has no session
+(`refused_chat_user`): its chat only shows the French refusal (`app.web.chat`). That login counts for nothing else:
+`GET /chat/user` answers 401 for it, so the full-page chat of a browser holding an invitation logs in again
+(Chainlit's header login) rather than showing the refusal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from fastapi import Request, Response, status
-from fastapi.responses import HTMLResponse
+from fastapi import HTTPException, Request, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from app.browser_binding import (
@@ -142,7 +149,10 @@ def _is_chat_page(request: Request) -> bool:
 
 
 async def chat_gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """HTTP middleware: a chat page opens only with a usable invitation in a browser it is bound to."""
+    """HTTP middleware: a chat page opens only with a usable invitation in a browser it is bound to; a refused
+    widget login is no login for the page (Chainlit's `GET /chat/user`), only for the chat that explains why."""
+    if request.method == "GET" and request.url.path == f"{CHAT_PATH}/user" and await _has_refused_login(request):
+        return JSONResponse({"detail": "Pas de connexion au chat."}, status_code=status.HTTP_401_UNAUTHORIZED)
     if not _is_chat_page(request):
         return await call_next(request)
     try:
@@ -159,6 +169,38 @@ def chat_user(session_id: str) -> cl.User:
     import chainlit as cl  # imported late: Chainlit reads its configuration when first imported (see create_app)
 
     return cl.User(identifier=f"session-{session_id}", metadata={"session_id": session_id})
+
+
+def refused_chat_user(refused: InvalidInvitation) -> cl.User:
+    """The Chainlit identity of a refused widget login: no session id, only the French refusal its chat shows."""
+    import chainlit as cl
+
+    return cl.User(identifier=f"refused-{secrets.token_urlsafe(12)}", metadata={"refusal": refused.candidate_message})
+
+
+def refusal_of(user: cl.User) -> str | None:
+    """What the chat of a refused widget login says instead of anything else; None for a candidate."""
+    refusal = user.metadata.get("refusal")
+    return refusal if isinstance(refusal, str) else None
+
+
+async def chat_login(request: Request) -> cl.User | None:
+    """Who Chainlit's login cookie says this browser is (a candidate or a refused widget), if anyone."""
+    from chainlit.auth import get_current_user, get_token_from_cookies
+
+    token = get_token_from_cookies(dict(request.cookies))
+    if token is None:
+        return None
+    try:
+        user: cl.User = await get_current_user(token)
+    except HTTPException:
+        return None  # expired, or signed under another secret
+    return user
+
+
+async def _has_refused_login(request: Request) -> bool:
+    login = await chat_login(request)
+    return login is not None and refusal_of(login) is not None
 
 
 def forget_chat_login(request: Request, response: Response) -> None:

@@ -3,7 +3,8 @@
 The centre pastes two lines (README, "Chat widget"); the adviser sends the candidate the centre's page address
 followed by `#invitation=<token>`. The fragment never reaches the centre's server. Chainlit's copilot hands that
 token to `POST /chat/auth/jwt` as its access token: this route, which answers before Chainlit's own, checks the
-invitation and its browser binding exactly like the link does, then logs the widget in as that candidate.
+invitation and its browser binding exactly like the link does, then logs the widget in as that candidate (or, when
+refused, as a pseudo-user whose chat only explains why, in French: `candidate_access.refused_chat_user`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from fastapi.templating import Jinja2Templates
 
 from app.invitations import InvalidInvitation, Invitation
 from app.settings import get_settings
-from app.web.candidate_access import admit, chat_user, forget_chat_login, leave_cookies
+from app.web.candidate_access import (
+    admit,
+    chat_login,
+    chat_user,
+    forget_chat_login,
+    leave_cookies,
+    refusal_of,
+    refused_chat_user,
+)
 from app.web.invitations import new_demo_invitation
 from app.web.pages import CHAT_PATH
 
@@ -42,17 +51,23 @@ def widget_snippet(base_url: str) -> str:
 
 @router.post(f"{CHAT_PATH}/auth/jwt")
 async def widget_login(request: Request) -> Response:
-    """Chainlit's copilot sends the invitation token as a bearer token; answer like Chainlit's login does."""
+    """Chainlit's copilot sends the invitation token as a bearer token; answer like Chainlit's login does.
+
+    A refused token logs the widget in too, as a pseudo-user with no session whose chat only shows the French
+    refusal: the copilot would show a failed login behind its English HTTP reason ("Forbidden: ..."). A candidate
+    already logged in in this browser stays so (another page of the centre's site, without the token)."""
     scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
     usable = token if scheme.lower() == "bearer" and token != NO_TOKEN else None
-    try:
-        admission = await asyncio.to_thread(admit, usable, request.cookies)
-    except InvalidInvitation as refused:
-        # 403 whatever the reason: the copilot shows `detail` to the candidate, and treats 401 as "log out".
-        return JSONResponse({"detail": refused.candidate_message}, status_code=status.HTTP_403_FORBIDDEN)
     from chainlit.auth import create_jwt, set_auth_cookie
 
     response = JSONResponse({"success": True})
+    try:
+        admission = await asyncio.to_thread(admit, usable, request.cookies)
+    except InvalidInvitation as refused:
+        login = await chat_login(request)
+        if login is None or refusal_of(login) is not None:
+            set_auth_cookie(request, response, create_jwt(refused_chat_user(refused)))
+        return response
     set_auth_cookie(request, response, create_jwt(chat_user(admission.session_id)))
     leave_cookies(response, admission)
     return response

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from langgraph.types import StreamWriter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.assessment.scoring.scorer import AnswerReading, TranscriptScorer
@@ -21,13 +22,14 @@ from app.prompts import PromptRegistry
 from app.rubrics.models import INTERVIEW_KINDS, InterviewQuestion, Rubric
 from flows.interviewing import Topic, topic_turns
 from flows.mock.state import MockFeedback, MockFlowState
-from flows.turns import Turn, assistant
+from flows.turns import Notice, Turn, assistant, no_stream
 
 INTERVIEWER = "un recruteur ou une recruteuse bienveillant(e) qui fait passer un entretien d'embauche blanc"
 MAX_FOLLOW_UPS = 1
 QUESTIONS_ASKED = 6
 FEEDBACK_PROMPT = "interview/feedback"
 FEEDBACK_ITEMS = 2  # strengths, and tips
+PREPARING_FEEDBACK = "Merci, l'entretien blanc est terminé. Je prépare mon retour : cela peut prendre une minute."
 GENERIC_STRENGTHS = (
     "Vous êtes allé(e) jusqu'au bout de l'entretien : c'est le meilleur entraînement pour un vrai entretien.",
     "Vous avez pris le temps de répondre à chaque question posée.",
@@ -106,8 +108,11 @@ class FeedbackWriter:
     scorer: TranscriptScorer
     screening: Screening
 
-    def __call__(self, state: MockFlowState) -> dict[str, Any]:
+    def __call__(self, state: MockFlowState, writer: StreamWriter = no_stream) -> dict[str, Any]:
+        """`writer` is LangGraph's "custom" stream (injected by name and type)."""
         rubric = self.rubrics[state["rubric_id"]]
+        if self.llm.provider != RULES:  # the model takes a while: the candidate is told, not left waiting in silence
+            writer(Notice(notice=PREPARING_FEEDBACK))
         asked = exchanges(topic_turns(state["transcript"], "mock"))
         readings = {
             exchange.topic: self.scorer.read_answer(rubric.id, "mock_interview", exchange.topic, exchange.answers)

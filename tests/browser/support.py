@@ -20,7 +20,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # Chainlit's English strings that would betray a missing translation in the candidate's view.
-ENGLISH_LEFTOVERS = ("Type your message", "New Chat", "Readme", "Built with", "Stop Task", "Login", "Toggle theme")
+ENGLISH_LEFTOVERS = (
+    "Type your message",
+    "New Chat",
+    "Readme",
+    "Built with",
+    "Stop Task",
+    "Login",
+    "Toggle theme",
+    "LLM",  # Chainlit's French footer says "Les LLMs peuvent se tromper"; ours is plain French
+)
 
 
 @dataclass(frozen=True)

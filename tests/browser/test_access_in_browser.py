@@ -7,13 +7,17 @@ import functools
 import http.server
 import json
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
+from app.invitations import sign
+from app.settings import load_settings
 from app.web.widget import widget_snippet
 from flows.quiz.nodes import INTRO
 from flows.session.nodes import ACCEPT
@@ -21,6 +25,8 @@ from tests.browser.support import ENGLISH_LEFTOVERS, SCREENSHOTS
 from tests.live_server import free_port, live_server
 
 ENGLISH_REFUSALS = (*ENGLISH_LEFTOVERS, "Unauthorized", "credentialssignin", "Sign in", "Password")
+# What Chainlit's copilot shows of a failed login or request: the HTTP reason, "Error" messages, its fallbacks.
+WIDGET_ENGLISH = (*ENGLISH_REFUSALS, "Forbidden", "Not Found", "Gone", "Bad Request", "Error", "No authentication")
 
 
 def _new_invitation(server: str) -> str:
@@ -98,18 +104,79 @@ def test_the_widget_demo_page_embeds_the_chat_and_it_answers(browser: Browser, s
         context.close()
 
 
-def test_the_widget_without_an_invitation_says_so_in_french(browser: Browser, server: str) -> None:
+def _expired_token() -> str:
+    """A token signed like the server's (same settings), for a session that does not matter, expired a minute ago."""
+    return sign(str(uuid.uuid4()), datetime.now(UTC) - timedelta(minutes=1), load_settings())
+
+
+def _token_opened_elsewhere(server: str) -> str:
+    link = _new_invitation(server)
+    assert httpx.get(link, timeout=30).status_code == 303  # another browser opened it first: it is bound there
+    return link.rsplit("/", 1)[1]
+
+
+def _expect_refusal_in_the_widget(page: Page, phrase: str) -> Locator:
+    """The copilot's chat shows the French refusal, and nothing else a candidate could read in English."""
+    chat = page.locator("#chainlit-copilot-chat")
+    expect(chat.get_by_text(phrase).first).to_be_visible(timeout=30_000)
+    visible = chat.inner_text()
+    for leftover in WIDGET_ENGLISH:
+        assert leftover not in visible, leftover
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("case", "token", "phrase"),
+    [
+        ("no-invitation", lambda server: None, "ouvrez le lien personnel"),
+        ("forged", lambda server: "eyJ2IjoxfQ.forged", "pas valide"),
+        ("expired", lambda server: _expired_token(), "a expiré"),
+        ("opened-elsewhere", _token_opened_elsewhere, "déjà été ouvert sur un autre appareil"),
+    ],
+)
+def test_the_widget_refuses_in_french_only(
+    browser: Browser, server: str, case: str, token: Callable[[str], str | None], phrase: str
+) -> None:
+    invitation = token(server)
     context = browser.new_context(locale="fr-FR")
     try:
         page = context.new_page()
-        page.goto(f"{server}/widget-demo")
-        expect(page.get_by_text("n'a pas reçu de lien d'invitation")).to_be_visible()
+        with page.expect_response(lambda response: response.url.endswith("/chat/auth/jwt")) as login:
+            page.goto(f"{server}/widget-demo" + (f"#invitation={invitation}" if invitation else ""))
+        assert login.value.ok
+        if invitation is None:
+            expect(page.get_by_text("n'a pas reçu de lien d'invitation")).to_be_visible()
         page.locator("#chainlit-copilot-button").click(timeout=30_000)
-        # Chainlit's copilot puts the HTTP reason ("Forbidden: ") before our sentence; it cannot be changed here.
-        expect(page.locator("#chainlit-copilot-chat").get_by_text("ouvrez le lien personnel")).to_be_visible(
-            timeout=30_000
-        )
-        page.screenshot(path=str(SCREENSHOTS / "widget-without-invitation-1280px.png"))
+        chat = _expect_refusal_in_the_widget(page, phrase)
+        page.screenshot(path=str(SCREENSHOTS / f"widget-refused-{case}-1280px.png"))
+
+        # Whatever the candidate types or asks, the chat only repeats why, and reaches no session.
+        composer = chat.locator("textarea")
+        composer.fill("Bonjour, je veux commencer")
+        composer.press("Enter")
+        expect(chat.get_by_text(phrase)).to_have_count(2, timeout=30_000)
+        _expect_refusal_in_the_widget(page, phrase)
+        assert chat.get_by_role("button", name=ACCEPT["label"]).count() == 0
+        assert "Question" not in chat.inner_text()
+    finally:
+        context.close()
+
+
+def test_a_refused_widget_does_not_take_the_place_of_the_browsers_own_chat(browser: Browser, server: str) -> None:
+    link = _new_invitation(server)
+    context = browser.new_context(locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(link)
+        expect(page.get_by_role("button", name=ACCEPT["label"])).to_be_visible(timeout=30_000)
+        # The widget on a page without an invitation, in the same browser: refused, in French...
+        page.goto(f"{server}/widget-demo")
+        page.locator("#chainlit-copilot-button").click(timeout=30_000)
+        _expect_refusal_in_the_widget(page, "ouvrez le lien personnel")
+        # ...and the chat page still opens this browser's own session, not that refusal.
+        page.goto(f"{server}/chat/")
+        expect(page.get_by_role("button", name=ACCEPT["label"])).to_be_visible(timeout=30_000)
+        assert page.get_by_text("ouvrez le lien personnel").count() == 0
     finally:
         context.close()
 
@@ -144,6 +211,13 @@ def test_the_two_lines_work_on_a_page_of_another_origin(
         token = _new_invitation(base).rsplit("/", 1)[1]
         context = browser.new_context(locale="fr-FR")
         try:
+            # First the centre's page without an invitation: the widget is refused (in French)...
+            before = context.new_page()
+            before.goto(f"{origin}/candidature.html")
+            before.locator("#chainlit-copilot-button").click(timeout=30_000)
+            _expect_refusal_in_the_widget(before, "ouvrez le lien personnel")
+            before.close()
+            # ...which does not stick: the page with the invitation, in the same browser, opens the chat...
             page = context.new_page()
             with page.expect_response(lambda response: response.url.endswith("/chat/auth/jwt")) as login:
                 page.goto(f"{origin}/candidature.html#invitation={token}")
@@ -153,5 +227,11 @@ def test_the_two_lines_work_on_a_page_of_another_origin(
             expect(accept).to_be_visible(timeout=30_000)
             accept.click()
             expect(page.get_by_text(INTRO)).to_be_visible(timeout=30_000)
+            # ...and another page of the site, without the token, still shows the candidate's own chat.
+            after = context.new_page()
+            after.goto(f"{origin}/candidature.html")
+            after.locator("#chainlit-copilot-button").click(timeout=30_000)
+            expect(after.locator("#chainlit-copilot-chat").get_by_text("Bon retour")).to_be_visible(timeout=30_000)
+            assert after.get_by_text("ouvrez le lien personnel").count() == 0
         finally:
             context.close()
