@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
+from langgraph.graph import StateGraph
 from langgraph.types import StreamWriter, interrupt
 
 from app.assessment.scoring.grid import FlowName as GridFlowName
@@ -128,6 +129,14 @@ class Interview:
     @staticmethod
     def _progress_label(progress: InterviewProgress, plan: Sequence[Topic]) -> str:
         return f"Question {progress['position'] + 1} sur {len(plan)}"
+
+    def add_to(self, graph: StateGraph[Any, Any, Any, Any], *, after: str, then: str) -> None:
+        """Put the asking loop (`prepare` -> `wait` -> `prepare`... ) between the nodes `after` and `then`."""
+        graph.add_node("prepare", self.prepare)
+        graph.add_node("wait", self.wait)
+        graph.add_edge(after, "prepare")
+        graph.add_conditional_edges("prepare", self.route_prepared, {"wait": "wait", "done": then})
+        graph.add_conditional_edges("wait", self.route_answered)
 
     def route_prepared(self, state: InterviewState) -> Literal["wait", "done"]:
         return "wait" if self.progress(state)["pending"] is not None else "done"

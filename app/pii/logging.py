@@ -1,8 +1,9 @@
 """Log records scrubbed before any handler sees them.
 
 `install_log_scrubbing()` (called once at startup) wraps the process's log record factory, so every record of
-every logger, including those configured later (uvicorn's), is scrubbed when it is created: its message with
-its arguments, its exception text and its stack. The same `PiiLogFilter` is also attached to the handlers
+every logger, including those configured later (uvicorn's), is scrubbed when it is created: its message
+formatted with its arguments (uvicorn's access lines keep their arguments, each scrubbed), its exception text and
+its stack (their frame lines left in clear). The same `PiiLogFilter` is also attached to the handlers
 that exist at that moment, which then scrub the attributes passed with `extra=` too.
 
 A record that cannot be scrubbed (the scrubber failed, or the message cannot even be formatted) is not
@@ -16,9 +17,11 @@ words of the libraries' English log lines that the French recognizers take for n
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,6 +40,11 @@ _STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message
 _MARK = "_tremplin_pii"  # record attribute: which parts are scrubbed
 _MESSAGE, _ALL = "message", "all"
 _INSTALLED = "_tremplin_pii_installed"
+# Loggers whose formatter unpacks the record's arguments (uvicorn's access log: client address, method, path,
+# HTTP version, status code): each argument is scrubbed on its own and the tuple is kept.
+_ARGUMENTS_UNPACKED = frozenset({"uvicorn.access"})
+# A frame line of a Python traceback or stack: '  File "/app/x.py", line 12, in load'.
+_FRAME = re.compile(r'  File "[^"\n]+", line \d+, in [\w<>.]+')
 
 
 class _AllowList(BaseModel):
@@ -120,19 +128,30 @@ class PiiLogFilter(logging.Filter):
         return (self._scrubber or get_log_scrubber()).scrub(text)
 
     def _scrub_message(self, record: logging.LogRecord) -> None:
-        if isinstance(record.args, tuple) and record.args:
-            # Some formatters unpack the arguments (uvicorn's access log does): scrub each one, keep the shape.
+        if record.name in _ARGUMENTS_UNPACKED and isinstance(record.args, tuple) and record.args:
             record.msg = self._scrub(str(record.msg))
             record.args = tuple(self._scrub_argument(argument) for argument in record.args)
         else:
+            # The message as it will be written: an argument alone ("Dupont") is not known for a name without
+            # the words around it ("échec pour Mme %s").
             record.msg, record.args = self._scrub(record.getMessage()), None
         if record.exc_info:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
         if record.exc_text:
-            record.exc_text = self._scrub(record.exc_text)
+            record.exc_text = self._scrub_traceback(record.exc_text)
         if record.stack_info:
-            record.stack_info = self._scrub(record.stack_info)
+            record.stack_info = self._scrub_traceback(record.stack_info)
+
+    def _scrub_traceback(self, text: str) -> str:
+        """A traceback's frame lines stay in clear (a file name such as "importer.py" is not a web address);
+        everything else, the source lines below them and the exception's message, is scrubbed, each run of
+        other lines as one text."""
+        scrubbed: list[str] = []
+        for is_frame, lines in groupby(text.split("\n"), key=lambda line: _FRAME.fullmatch(line) is not None):
+            run = "\n".join(lines)
+            scrubbed.append(run if is_frame else self._scrub(run))
+        return "\n".join(scrubbed)
 
     def _scrub_argument(self, argument: object) -> object:
         if argument is None or isinstance(argument, bool | int | float):

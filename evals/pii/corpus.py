@@ -82,6 +82,11 @@ class Template(BaseModel):
     written_after_tuning: date | None = Field(
         default=None, description="Test templates written after the recognizers were tuned: scored apart."
     )
+    blind: bool = Field(
+        default=False,
+        description="Written by someone who read neither the recognizers nor any result (implies written after "
+        "tuning): the cleanest estimate, scored apart.",
+    )
 
     @model_validator(mode="after")
     def _known_slots(self) -> Template:
@@ -106,10 +111,13 @@ class TemplateFile(BaseModel):
                     raise LocatedValueError(f"duplicate template id {template.id!r}", split, index, "id")
                 seen.add(template.id)
         for index, template in enumerate(self.tune):
-            if template.written_after_tuning is not None:
+            if template.written_after_tuning is not None or template.blind:
                 raise LocatedValueError(
                     "a tune template cannot be written after tuning", "tune", index, "written_after_tuning"
                 )
+        for index, template in enumerate(self.test):
+            if template.blind and template.written_after_tuning is None:
+                raise LocatedValueError("a blind template needs its date", "test", index, "written_after_tuning")
         return self
 
 

@@ -1,4 +1,4 @@
-"""intro -> prepare -> wait (-> prepare ... while questions remain) -> feedback."""
+"""intro -> the asking loop (`Interview.add_to`) -> feedback."""
 
 from __future__ import annotations
 
@@ -47,12 +47,8 @@ def build_graph(
     )
     graph = StateGraph(MockFlowState)
     graph.add_node("intro", nodes.Intro(rubrics))
-    graph.add_node("prepare", interview.prepare)
-    graph.add_node("wait", interview.wait)
     graph.add_node("feedback", feedback)
     graph.add_edge(START, "intro")
-    graph.add_edge("intro", "prepare")
-    graph.add_conditional_edges("prepare", interview.route_prepared, {"wait": "wait", "done": "feedback"})
-    graph.add_conditional_edges("wait", interview.route_answered)
+    interview.add_to(graph, after="intro", then="feedback")
     graph.add_edge("feedback", END)
     return graph.compile(checkpointer=checkpointer, name="mock")

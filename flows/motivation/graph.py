@@ -1,4 +1,4 @@
-"""intro -> prepare -> wait (-> prepare ... while criteria remain) -> finish."""
+"""intro -> the asking loop (`Interview.add_to`: prepare -> wait -> prepare... while criteria remain) -> finish."""
 
 from __future__ import annotations
 
@@ -40,12 +40,8 @@ def build_graph(
     )
     graph = StateGraph(MotivationFlowState)
     graph.add_node("intro", nodes.intro)
-    graph.add_node("prepare", interview.prepare)
-    graph.add_node("wait", interview.wait)
     graph.add_node("finish", nodes.finish)
     graph.add_edge(START, "intro")
-    graph.add_edge("intro", "prepare")
-    graph.add_conditional_edges("prepare", interview.route_prepared, {"wait": "wait", "done": "finish"})
-    graph.add_conditional_edges("wait", interview.route_answered)
+    interview.add_to(graph, after="intro", then="finish")
     graph.add_edge("finish", END)
     return graph.compile(checkpointer=checkpointer, name="motivation")

@@ -49,12 +49,19 @@ def test_templates_written_after_tuning_are_scored_apart() -> None:
     later = run._written_after_tuning()
     assert later  # the held-out postcode, address and name templates
     assert set(later) <= {t.id for t in load_templates().test}
+    assert any(when.endswith("blind") for when in later.values())
     old, new = Sample("a", (), ("old",), "test"), Sample("b", (GoldEntity("CODE_POSTAL", 0, 1),), ("new",), "test")
+    blind = Sample("d", (GoldEntity("NIR", 0, 1),), ("blind",), "test")
     mixed = Sample("c", (GoldEntity("PERSONNE", 0, 1),), ("old", "new"), "test")
     found = [Predicted("PERSONNE", 0, 1)]
-    groups = run._by_template_age([old, new, mixed], [found, [], found], {"new"})
+    groups = run._by_template_age(
+        [old, new, mixed, blind],
+        [found, [], found, [Predicted("NIR", 0, 1)]],
+        {"new": "2026-11-29", "blind": "2026-11-29 blind"},
+    )
     assert (groups["after"].samples, groups["after"].overall.gold, groups["after"].overall.caught) == (1, 1, 0)
     assert (groups["before"].samples, groups["before"].overall.predicted, groups["before"].overall.correct) == (1, 1, 0)
+    assert (groups["blind"].samples, groups["blind"].overall.gold, groups["blind"].overall.caught) == (1, 1, 1)
 
 
 def test_generated_identifiers_are_valid() -> None:
@@ -70,6 +77,7 @@ def test_generated_identifiers_are_valid() -> None:
         ("unknown-slot.yaml", ":6: test.0.text: unknown slot {numero_fiscal}"),
         ("duplicate-id.yaml", ":5: test.0.id: duplicate"),
         ("tuned-after-tuning.yaml", ":4: tune.0.written_after_tuning: a tune template cannot"),
+        ("blind-without-date.yaml", "test.0.written_after_tuning: a blind template needs its date"),
     ],
 )
 def test_bad_template_files_are_refused(name: str, message: str) -> None:
