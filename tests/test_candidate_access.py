@@ -127,6 +127,10 @@ def test_the_widget_exchanges_its_invitation_token_for_a_chat_login(server: str)
         # Another page of the centre's site, without the token: the candidate stays logged in.
         assert widget.post("/chat/auth/jwt", headers={"Authorization": "Bearer -"}).status_code == 200
         assert widget.get("/chat/user").json()["metadata"]["session_id"] == session_id
+        # Someone else on the same computer with a link that is not valid: refused, never the previous chat.
+        _assert_refused_widget_login(
+            widget, widget.post("/chat/auth/jwt", headers={"Authorization": "Bearer x.y"}), "pas valide"
+        )
 
         refused = elsewhere.post("/chat/auth/jwt", headers={"Authorization": f"Bearer {token}"})
         _assert_refused_widget_login(elsewhere, refused, "déjà été ouvert")

@@ -54,8 +54,9 @@ async def widget_login(request: Request) -> Response:
     """Chainlit's copilot sends the invitation token as a bearer token; answer like Chainlit's login does.
 
     A refused token logs the widget in too, as a pseudo-user with no session whose chat only shows the French
-    refusal: the copilot would show a failed login behind its English HTTP reason ("Forbidden: ..."). A candidate
-    already logged in in this browser stays so (another page of the centre's site, without the token)."""
+    refusal: the copilot would show a failed login behind its English HTTP reason ("Forbidden: ..."). Without a
+    token (another page of the centre's site), a candidate already logged in in this browser stays so; a token that
+    is refused always replaces the login (a shared computer: the next person never sees the previous chat)."""
     scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
     usable = token if scheme.lower() == "bearer" and token != NO_TOKEN else None
     from chainlit.auth import create_jwt, set_auth_cookie
@@ -64,7 +65,7 @@ async def widget_login(request: Request) -> Response:
     try:
         admission = await asyncio.to_thread(admit, usable, request.cookies)
     except InvalidInvitation as refused:
-        login = await chat_login(request)
+        login = await chat_login(request) if usable is None else None
         if login is None or refusal_of(login) is not None:
             set_auth_cookie(request, response, create_jwt(refused_chat_user(refused)))
         return response
