@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import regex  # type: ignore[import-untyped]  # Presidio matches patterns with `regex`; it has no stubs
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from app.errors import ConfigError
 from app.pii.validators import ValidatorName
@@ -23,7 +23,16 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent / "recognizers.yaml"
 
 EntityType = Annotated[str, Field(pattern=r"^[A-Z][A-Z_]*[A-Z]$", max_length=40)]
 Score = Annotated[float, Field(ge=0.0, le=1.0)]
-Words = Annotated[list[Annotated[str, Field(min_length=1)]], Field(default_factory=list)]
+
+
+def _flatten(value: object) -> object:
+    """A word list may join shared lists (YAML anchors): `[*name_stop_words, *closings]` is one list."""
+    if not isinstance(value, list):
+        return value
+    return [word for item in value for word in (item if isinstance(item, list) else [item])]
+
+
+Words = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_flatten), Field(default_factory=list)]
 
 
 class _Strict(BaseModel):
@@ -96,21 +105,31 @@ class NameCueRecognizerSpec(_Recognizer):
     require_capital: bool = Field(default=False, description="The name must start with a capital letter.")
     particles: Words = Field(description="Allowed before a word of the name but the first: de, de la, le...")
     particle_first: bool = Field(default=False, description="Also before the first word (M. de la Fontaine).")
+    next_line: bool = Field(
+        default=False,
+        description="The name is on the line after the cue's (a signature below 'Merci' or 'Bonne journée à "
+        "vous.'); the cue's line may go on for a few words.",
+    )
 
 
 class FirstNameRecognizerSpec(_Recognizer):
     """Known first names (`names_file`, next to this configuration) and the surname-like words around them.
 
     A first name that is also a common word (`ambiguous`: Rose, Marine, Pierre...) counts only when it is
-    capitalised and does not follow one of `not_after` (le rose, une robe Marine). Up to `max_following`
-    words after it that are not `stop_words` are taken as the surname, and so is an upper-case word before it
-    ("DUPONT Marie").
+    capitalised and does not follow one of `not_after` (le rose, une robe Marine), or when it comes right after
+    one of `introducers` ("ma sœur victoire", "je suis rose"). Up to `max_following` words after it that are not
+    `stop_words` are taken as the surname, possibly after one of `particles` ("aminata le perez"); so is an
+    upper-case word before it ("DUPONT Marie"), or any word before it that starts a line or follows an
+    introducer (surname first: "benali dominique", "je suis tours odette"). A listed name matches typed with
+    its accents or without any: "marié" is not "Marie".
     """
 
     kind: Literal["first_name"]
     names_file: str = Field(min_length=1)
     ambiguous: Words
     not_after: Words
+    introducers: Words
+    particles: Words
     stop_words: Words
     max_following: int = Field(ge=0, le=3)
     score: Score

@@ -72,7 +72,7 @@ def build_recognizer(spec: RecognizerSpec, base_dir: Path) -> EntityRecognizer:
         case AddressRecognizerSpec():
             return AddressRecognizer(spec)
         case FirstNameRecognizerSpec():
-            return FirstNameRecognizer(spec, read_names(base_dir / spec.names_file))
+            return FirstNameRecognizer(spec, read_name_spellings(base_dir / spec.names_file))
     raise AssertionError(f"unknown recognizer kind {spec.kind}")
 
 
@@ -188,24 +188,39 @@ class _FoldedTextRecognizer(_ConfiguredRecognizer):
 
 
 class NameCueRecognizer(_FoldedTextRecognizer):
-    """The name after a cue: "je m'appelle jean-pierre martin", "moi c'est kevin", "Mme Lefèvre"."""
+    """The name after a cue: "je m'appelle jean-pierre martin", "moi c'est kevin", "Mme Lefèvre", or on the
+    line below a closing formula ("Merci\nJulie Benali"): there the name is the whole rest of its line."""
 
     def __init__(self, spec: NameCueRecognizerSpec) -> None:
         word = _not_word(spec.stop_words) + _WORD
         particle = rf"(?:{word_alternation(spec.particles)}\s*)?" if spec.particles else ""
         first = particle + word if spec.particle_first else word
+        separator = r"[^\n]{0,30}\n\s*" if spec.next_line else r"(?:\s*[:,\-]\s*|\s+)"
+        line_end = r"(?=[ \t]*(?:[.,;!?\n]|$))" if spec.next_line else ""
         pattern = (
-            rf"(?<![^\W_]){word_alternation(spec.cues)}(?:\s*[:,\-]\s*|\s+)"
-            rf"(?P<value>{first}(?:[ \t]+{particle}{word}){{0,{spec.max_words - 1}}})"
+            rf"(?<![^\W_]){word_alternation(spec.cues)}{separator}"
+            rf"(?P<value>{first}(?:[ \t]+{particle}{word}){{0,{spec.max_words - 1}}}){line_end}"
         )
         super().__init__(spec, pattern, spec.score)
         self._require_capital = spec.require_capital
+        self._particle_words = frozenset(word for particle in fold_words(spec.particles) for word in particle.split())
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """With `require_capital`, the name starts with a capital and ends with the last capitalised word before
+        one that is not, particles aside ("Mme Benali travaille", "ma sœur Inès peut venir")."""
         capitals_mean_names = not is_shouting(text)
         for start, end in super().spans(text):
-            if not self._require_capital or (capitals_mean_names and text[start].isupper()):
+            if not self._require_capital:
                 yield start, end
+            elif capitals_mean_names and text[start].isupper():
+                last = start
+                for match in re.finditer(r"\S+", text[start:end]):
+                    word_start, word_end = start + match.start(), start + match.end()
+                    if text[word_start].isupper():
+                        last = word_end
+                    elif fold(text[word_start:word_end]) not in self._particle_words:
+                        break
+                yield start, last
 
 
 class AddressRecognizer(_FoldedTextRecognizer):
@@ -278,16 +293,21 @@ class NerRecognizer(_ConfiguredRecognizer):
         return results
 
 
-def read_names(path: Path) -> frozenset[str]:
-    """A names file: one name a line, `#` starts a comment. Returned folded."""
+def read_name_spellings(path: Path) -> frozenset[str]:
+    """A names file: one name a line, `#` starts a comment. Returned in lower case, accents kept."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the names file ({exc})") from None
-    names = frozenset(fold(line.strip()) for line in lines if line.strip() and not line.startswith("#"))
+    names = frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
     if not names:
         raise ConfigError(f"{path}: no names in the file")
     return names
+
+
+def read_names(path: Path) -> frozenset[str]:
+    """The names of a names file, folded."""
+    return frozenset(fold(name) for name in read_name_spellings(path))
 
 
 class FirstNameRecognizer(_ConfiguredRecognizer):
@@ -295,11 +315,19 @@ class FirstNameRecognizer(_ConfiguredRecognizer):
 
     _TOKEN = re.compile(_WORD)
 
-    def __init__(self, spec: FirstNameRecognizerSpec, names: frozenset[str]) -> None:
+    def __init__(self, spec: FirstNameRecognizerSpec, spellings: frozenset[str]) -> None:
         super().__init__(spec)
-        self._names = names
+        self._spellings = spellings
+        self._names = frozenset(fold(name) for name in spellings)
         self._ambiguous = frozenset(fold_words(spec.ambiguous))
         self._not_after = frozenset(fold_words(spec.not_after))
+        self._introducer = (
+            re.compile(rf"(?<![^\W_]){word_alternation(spec.introducers)}(?:\s*[:,\-]\s*|\s+)")
+            if spec.introducers
+            else None
+        )
+        self._particles = [tuple(particle.split()) for particle in fold_words(spec.particles)]  # longest first
+        self._particle_sizes = sorted({len(particle) for particle in self._particles}, reverse=True)
         self._stop = frozenset(fold_words(spec.stop_words))
         self._max_following = spec.max_following
         self._score = spec.score
@@ -308,40 +336,37 @@ class FirstNameRecognizer(_ConfiguredRecognizer):
         """A stop word, or a word starting with one and an apostrophe ("m'a" stops like "m")."""
         return word in self._stop or word.split("'", 1)[0] in self._stop
 
-    def _is_name(self, word: str) -> bool:
-        return word in self._names or ("-" in word and all(part in self._names for part in word.split("-")))
+    def _is_listed(self, typed: str) -> bool:
+        """`typed` (lower case) is a listed name written with its accents or without any ("marié" is not "marie")."""
+        folded = fold(typed)
+        accented = any(char != plain for char, plain in zip(typed, folded, strict=False) if char.isalpha())
+        return typed in self._spellings if accented else folded in self._names
+
+    def _is_name(self, typed: str) -> bool:
+        return self._is_listed(typed) or ("-" in typed and all(map(self._is_listed, typed.split("-"))))
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         folded = fold_text(text)
         tokens = [match.span() for match in self._TOKEN.finditer(folded)]
+        introduced = {match.end() for match in self._introducer.finditer(folded)} if self._introducer else set()
         results = []
         index = 0
         while index < len(tokens):
             start, end = tokens[index]
-            word = folded[start:end]
-            if (
-                not self._is_name(word)
-                or _inside_larger_token(text, start, end)
-                or not self._looks_like_name(text, folded, tokens, index)
-            ):
+            if not self._is_name(text[start:end].lower()) or _inside_larger_token(text, start, end):
                 index += 1
                 continue
-            first = index
-            if index > 0 and self._upper_surname_before(text, folded, tokens, index):
+            looks = self._looks_like_name(text, folded, tokens, index)
+            surname_first = self._surname_first(text, folded, tokens, index, introduced, looks) if index else 0
+            if not (looks or surname_first or start in introduced):
+                index += 1
+                continue
+            first = index - surname_first
+            if not surname_first and index > 0 and self._upper_surname_before(text, folded, tokens, index):
                 first = index - 1
-            # After a capitalised first name, the surname is capitalised too ("Kevin Martin joignable").
-            capitalised = text[start].isupper() and not is_shouting(text)
-            last = index
-            while (
-                last + 1 < len(tokens)
-                and last - index < self._max_following
-                and _only_spaces(text, tokens[last][1], tokens[last + 1][0])
-                and not self._is_stop(folded[slice(*tokens[last + 1])])
-                and (not capitalised or text[tokens[last + 1][0]].isupper())
-            ):
-                last += 1
+            last = self._surname_end(text, folded, tokens, index)
             results.append(self.result(tokens[first][0], tokens[last][1], self._score))
             index = last + 1
         return results
@@ -363,6 +388,73 @@ class FirstNameRecognizer(_ConfiguredRecognizer):
             and _only_spaces(text, end, name_start)
             and not self._is_stop(folded[start:end])
         )
+
+    def _surname_first(
+        self,
+        text: str,
+        folded: str,
+        tokens: list[tuple[int, int]],
+        index: int,
+        introduced: set[int],
+        at_line_start: bool,
+    ) -> int:
+        """How many tokens before the first name are its surname, possibly after a particle (0: none). The
+        surname comes first when it follows an introducer ("je suis tours odette", "moi c'est le marques
+        benjamin") or, if `at_line_start`, starts a line ("benali dominique, ..."; a signature). Before a
+        capitalised first name it is capitalised too."""
+        (start, end), (name_start, _) = tokens[index - 1], tokens[index]
+        if (
+            not _only_spaces(text, end, name_start)
+            or self._is_stop(folded[start:end])
+            or _inside_larger_token(text, start, end)
+            or (text[name_start].isupper() and not text[start].isupper())
+        ):
+            return 0
+        for size in [*self._particle_sizes, 0]:
+            first = index - 1 - size
+            if first < 0 or (size and self._particle_length(folded, tokens, first) != size):
+                continue
+            if size and not all(_only_spaces(text, tokens[k][1], tokens[k + 1][0]) for k in range(first, index - 1)):
+                continue
+            begin = tokens[first][0]
+            if begin in introduced or (at_line_start and not folded[:begin].rsplit("\n", 1)[-1].strip()):
+                return size + 1
+        return 0
+
+    def _surname_end(self, text: str, folded: str, tokens: list[tuple[int, int]], index: int) -> int:
+        """The index of the last token of the name: up to `max_following` words after the first name that are not
+        stop words, each possibly after a particle. After a capitalised first name they are capitalised too
+        ("Kevin Martin joignable", "Pierre de Traore"); in lower case, a particle must begin the name's last
+        word ("aminata le perez, ..." but not "marie le matin je ...")."""
+        capitalised = text[tokens[index][0]].isupper() and not is_shouting(text)
+        last = index
+        for _ in range(self._max_following):
+            following = last + 1 + self._particle_length(folded, tokens, last + 1)
+            if following >= len(tokens) or not all(
+                _only_spaces(text, tokens[k][1], tokens[k + 1][0]) for k in range(last, following)
+            ):
+                break
+            start, end = tokens[following]
+            if self._is_stop(folded[start:end]) or (capitalised and not text[start].isupper()):
+                break
+            if following > last + 1 and not capitalised and not self._ends_name(text, folded, tokens, following):
+                break
+            last = following
+        return last
+
+    def _particle_length(self, folded: str, tokens: list[tuple[int, int]], index: int) -> int:
+        """How many tokens from `index` form one of the particles (0: none)."""
+        for particle in self._particles:
+            words = tuple(folded[slice(*token)] for token in tokens[index : index + len(particle)])
+            if words == particle:
+                return len(particle)
+        return 0
+
+    def _ends_name(self, text: str, folded: str, tokens: list[tuple[int, int]], index: int) -> bool:
+        """Nothing but a stop word, punctuation or the end of the text follows this token on its line."""
+        if index + 1 == len(tokens) or not _only_spaces(text, tokens[index][1], tokens[index + 1][0]):
+            return True
+        return self._is_stop(folded[slice(*tokens[index + 1])])
 
 
 def _inside_larger_token(text: str, start: int, end: int) -> bool:

@@ -100,6 +100,21 @@ FINDS = [
     ("name Rose is a person", "Rose m'a aidée pour le CV", ("PERSONNE", "Rose")),
     ("name Marine is a person", "avec Marine on a fait le stage", ("PERSONNE", "Marine")),
     ("name signature", "Merci d'avance. Cordialement, Sophie Leroy", ("PERSONNE", "Sophie Leroy")),
+    # relatives and referents, surname first, particles, signatures on their own line
+    ("name common word after a relative", "ma sœur victoire m'a parlé de vous", ("PERSONNE", "victoire")),
+    ("name after épouse", "mon épouse josiane travaille de nuit", ("PERSONNE", "josiane")),
+    ("name after a referent", "ma référente Ondine Vasseur suit mon dossier", ("PERSONNE", "Ondine Vasseur")),
+    ("name surname first after je suis", "je suis tours odette", ("PERSONNE", "tours odette")),
+    ("name surname first, common word", "je suis benali martin, j'ai postulé", ("PERSONNE", "benali martin")),
+    ("name surname first with particle", "moi c'est le marques benjamin", ("PERSONNE", "le marques benjamin")),
+    ("name surname first in a form", "nom prénom : Joubert Simone", ("PERSONNE", "Joubert Simone")),
+    ("name lowercase particle", "aminata le perez, je cherche une formation", ("PERSONNE", "aminata le perez")),
+    (
+        "name signature below merci",
+        "Je vous envoie mon CV demain.\nMerci\nondine vasseur",
+        ("PERSONNE", "ondine vasseur"),
+    ),
+    ("name signature surname first", "je serai là lundi à 9h\nrodrigues julie", ("PERSONNE", "rodrigues julie")),
 ]
 
 
@@ -119,6 +134,22 @@ TRAPS = [
     ("rose adjective", "une robe rose et des chaussures"),
     ("marine colour", "un pull bleu marine"),
     ("pierre stone", "un mur en pierre"),
+    ("pierre stone after je suis", "je suis tailleur de pierre"),
+    ("marine the navy", "j'ai fait cinq ans dans la marine"),
+    ("victoire the win", "on a fêté la victoire avec l'équipe"),
+    ("rose after c'est", "ma couleur préférée c'est rose"),
+    # "je suis" and relatives' titles followed by what is not a name
+    ("je suis a trade", "je suis aide-soignante"),
+    ("je suis a job and a town", "je suis agent de sécurité à Lyon"),
+    ("je suis somewhere", "je suis dans le 57"),
+    ("married is not Marie", "je suis marié, deux enfants"),
+    ("relative then a verb", "ma mère travaille à Metz"),
+    ("referent then a service", "ma conseillère France Travail m'a dit de postuler"),
+    ("referent then an agency", "mon conseiller Pôle Emploi m'a appelé"),
+    # lines that are not signatures
+    ("closing line", "Merci beaucoup pour votre aide\nbonne journée"),
+    ("towns one a line", "je peux aller à :\nMetz\nNancy"),
+    ("line below merci", "Merci\nPS : je peux venir lundi"),
     # towns stay: mobility matters to matching
     ("lyon", "je peux aller jusqu'à Lyon"),
     ("town list", "je peux travailler sur Metz, Nancy ou Thionville"),
