@@ -40,11 +40,13 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 def widget_snippet(base_url: str) -> str:
-    """The two lines a training centre pastes at the end of its page's <body>."""
+    """The two lines a training centre pastes at the end of its page's <body>; the stylesheet is the full-page
+    chat's (public/tremplin.css), which also hides what the copilot shows only in English."""
     server = f"{base_url.rstrip('/')}{CHAT_PATH}"
     return (
         f'<script src="{server}/copilot/index.js"></script>\n'
         f'<script>mountChainlitWidget({{chainlitServer: "{server}", language: "fr-FR", '
+        f'customCssUrl: "{server}/public/tremplin.css", '
         f'accessToken: location.hash.split("invitation=")[1] || "{NO_TOKEN}"}});</script>'
     )
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, Served
+from tests.fakes.chat_server import FakeChatServer
 from tests.live_server import live_server
 
 
@@ -24,6 +25,15 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def fake_mistral() -> Iterator[FakeChatServer]:
+    """A local fake Mistral endpoint for a server started with TREMPLIN_LLM_PROVIDER=mistral."""
+    server = FakeChatServer(model="mistral-small-latest")
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")

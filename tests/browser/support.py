@@ -29,7 +29,25 @@ ENGLISH_LEFTOVERS = (
     "Login",
     "Toggle theme",
     "LLM",  # Chainlit's French footer says "Les LLMs peuvent se tromper"; ours is plain French
+    "Task manually stopped",  # Chainlit's answer to its Stop button, which public/tremplin.css hides
+    "Avatar for",  # an avatar's alt text (public/tremplin.js; not in the widget, which runs no script of ours)
+    "Floating",  # the widget's display-mode menu, hidden by public/tremplin.css
+    "Sidebar",
 )
+# What a screen reader announces besides the visible text, shadow roots (the widget) included.
+SCREEN_READER_TEXTS = """() => {
+  const texts = [];
+  (function collect(root) {
+    root.querySelectorAll("*").forEach((node) => {
+      for (const name of ["alt", "aria-label", "title", "placeholder"]) {
+        if (node.getAttribute(name)) texts.push(node.getAttribute(name));
+      }
+      if (node.classList.contains("sr-only")) texts.push(node.textContent);
+      if (node.shadowRoot) collect(node.shadowRoot);
+    });
+  })(document);
+  return texts;
+}"""
 
 
 @dataclass(frozen=True)

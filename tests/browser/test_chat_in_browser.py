@@ -5,20 +5,27 @@ Screenshots go to var/artifacts/screenshots/ (not committed) so a person can loo
 
 from __future__ import annotations
 
+import colorsys
 import itertools
 import re
 import sqlite3
+from typing import Literal
 
+import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from app.chat_input import MAX_MESSAGE_CHARS
 from flows.quiz.nodes import INTRO
 from flows.session.nodes import ACCEPT, CONSENT_REPEAT
-from tests.browser.support import ENGLISH_LEFTOVERS, SCREENSHOTS, Served
+from tests.browser.support import ENGLISH_LEFTOVERS, SCREEN_READER_TEXTS, SCREENSHOTS, Served
 
 QUESTION = re.compile(r"Question (\d+) \(")
 RTL = "مرحبا"
+GREETING = "intelligence artificielle"
+Theme = Literal["light", "dark"]
+# The copilot runs no script of ours (public/tremplin.js is the full page's): its avatars keep this alt text.
+WIDGET_SCREEN_READER_ENGLISH = "Avatar for"
 
 
 def _current_question(page: Page) -> str:
@@ -149,3 +156,93 @@ def test_bad_input_gets_a_sensible_answer_and_never_corrupts_the_session(browser
     assert "x" * 100 not in (served.data_dir / "checkpoints.sqlite").read_bytes().decode("latin-1")
     roles = [role for role, _ in turns]
     assert all(not (a == b == "candidate") for a, b in itertools.pairwise(roles))  # never two answers in a row
+
+
+def _in_theme(browser: Browser, theme: Theme, width: int) -> BrowserContext:
+    """A browser whose candidate chose this theme: the system's, and Chainlit's own switch (its local storage)."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR", color_scheme=theme)
+    context.add_init_script(f"localStorage.setItem('vite-ui-theme', '{theme}')")
+    return context
+
+
+def _assert_french_only(page: Page, visible: str, screen_reader_english: tuple[str, ...]) -> None:
+    announced = " | ".join(page.evaluate(SCREEN_READER_TEXTS))
+    for leftover in ENGLISH_LEFTOVERS:
+        assert leftover not in visible, leftover
+        if leftover not in screen_reader_english:
+            assert leftover not in announced, (leftover, announced)
+
+
+def _luminance(hsl: str) -> float:
+    """The WCAG relative luminance of a Chainlit colour variable ("213 87% 33%")."""
+    hue, saturation, lightness = (float(part.rstrip("%")) for part in hsl.split())
+    channels = colorsys.hls_to_rgb(hue / 360, lightness / 100, saturation / 100)
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _assert_readable(inside: Locator) -> None:
+    """WCAG AA for the theme's colours as the browser applies them (public/theme.json over Chainlit's)."""
+    colour = inside.evaluate(
+        "(node) => { const style = getComputedStyle(node); return Object.fromEntries(['--background', "
+        "'--foreground', '--muted-foreground', '--primary', '--primary-foreground']"
+        ".map((name) => [name, style.getPropertyValue(name).trim()])); }"
+    )
+    assert _contrast(colour["--foreground"], colour["--background"]) >= 4.5, colour
+    assert _contrast(colour["--muted-foreground"], colour["--background"]) >= 4.5, colour  # the footer
+    assert _contrast(colour["--primary-foreground"], colour["--primary"]) >= 4.5, colour  # e.g. the "S" avatar
+    assert _contrast(colour["--primary"], colour["--background"]) >= 3, colour  # send button, focus ring
+
+
+def test_the_chat_shows_tremplins_own_logo_and_icon(server: str) -> None:
+    for path in ("/chat/logo?theme=light", "/chat/logo?theme=dark", "/chat/favicon", "/chat/avatars/tremplin"):
+        response = httpx.get(f"{server}{path}", timeout=30)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == "image/svg+xml", path
+        assert "<title>Tremplin</title>" in response.text, path
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_full_page_chat_speaks_only_french_and_reads_well(
+    browser: Browser, server: str, theme: Theme, width: int
+) -> None:
+    context = _in_theme(browser, theme, width)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/demo")
+        expect(page.get_by_text(GREETING).first).to_be_visible(timeout=30_000)
+        expect(page.locator("html")).to_have_class(re.compile(rf"\b{theme}\b"))
+        expect(page.get_by_role("img", name="Tremplin").first).to_be_visible()  # the assistant's avatar
+        _assert_french_only(page, page.locator("body").inner_text(), ())
+        _assert_readable(page.locator("textarea"))
+        page.screenshot(path=str(SCREENSHOTS / f"chat-{theme}-{width}px.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_widget_speaks_only_french_and_reads_well(browser: Browser, server: str, theme: Theme, width: int) -> None:
+    context = _in_theme(browser, theme, width)
+    try:
+        page = context.new_page()
+        with page.expect_response(lambda response: response.url.endswith("/chat/auth/jwt")):
+            page.goto(f"{server}/widget-demo/new")
+        page.locator("#chainlit-copilot-button").click(timeout=30_000)
+        chat = page.locator("#chainlit-copilot-chat")
+        expect(chat.get_by_text(GREETING).first).to_be_visible(timeout=30_000)
+        expect(chat.get_by_role("img", name="logo")).to_have_attribute("src", re.compile(rf"/logo\?theme={theme}"))
+        # The display-mode menu ("Floating", "Sidebar") is there, hidden by the stylesheet the pasted lines name.
+        expect(chat.locator("#display-mode-button")).to_be_attached()
+        expect(chat.locator("#display-mode-button")).to_be_hidden()
+        _assert_french_only(page, chat.inner_text(), (WIDGET_SCREEN_READER_ENGLISH,))
+        _assert_readable(chat.locator("textarea"))
+        page.screenshot(path=str(SCREENSHOTS / f"widget-{theme}-{width}px.png"))
+    finally:
+        context.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -21,14 +20,6 @@ from tests.test_cli import run
 QUESTION = "Qu'est-ce qui vous donne envie de travailler auprès des patients, chaque jour, dans ce métier ?"
 SHOWN_FIRST = "Qu'est-ce qui vous donne envie"  # the words sent before the pause, less the last (maybe unfinished)
 WAIT_MS = 60_000
-
-
-@pytest.fixture
-def fake_mistral() -> Iterator[FakeChatServer]:
-    server = FakeChatServer(model="mistral-small-latest")
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_the_model_question_streams_then_gets_its_buttons(
