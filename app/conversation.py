@@ -225,12 +225,21 @@ class Conversation:
         after = self._graph.get_state(_config(session_id)).values
         view = self._view(session_id)
         events: list[tuple[str, dict[str, Any]]] = []
-        with session_scope(self._engine) as db:
+        with Session(self._engine) as db:
             stored = len(db.exec(select(Message.id).where(col(Message.session_id) == session_id)).all())
-            for seq, turn in enumerate(view.turns[stored:], start=stored):
-                role = MessageRole.CANDIDATE if turn["role"] == "candidate" else MessageRole.ASSISTANT
-                content = self._scrubber.scrub(turn["content"])
-                db.add(Message(session_id=session_id, seq=seq, role=role, content_scrubbed=content))
+        # Scrubbed before the write transaction opens: a new pseudonym is written to the vault in a transaction of
+        # its own, which would wait for this one's lock on SQLite. The session lock keeps `stored` current.
+        new_messages = [
+            Message(
+                session_id=session_id,
+                seq=seq,
+                role=MessageRole.CANDIDATE if turn["role"] == "candidate" else MessageRole.ASSISTANT,
+                content_scrubbed=self._scrubber.scrub(turn["content"]),
+            )
+            for seq, turn in enumerate(view.turns[stored:], start=stored)
+        ]
+        with session_scope(self._engine) as db:
+            db.add_all(new_messages)
             row = db.get(AssessmentSession, session_id)
             if row is None:
                 raise _unknown_session()

@@ -146,3 +146,29 @@ def test_no_canary_value_leaks_from_whole_sessions(
     assert found == []
     # What the candidate reads back is restored: their own first name, not a placeholder.
     assert all(canary.first in shown for canary, shown in zip(canaries, first_views, strict=True))
+
+
+def test_a_turn_whose_text_gets_a_new_pseudonym_when_stored_is_recorded(
+    conversation: Conversation,
+    engine: Engine,  # noqa: F811
+) -> None:
+    """Quiz items name people by an initial ("Mme P."); storing the turn gives them a pseudonym, which writes to
+    the vault while the conversation records the turn. On SQLite that once waited on its own write lock ("database
+    is locked") and the candidate's answer failed."""
+    with Session(engine) as db:
+        organisation = Organisation(name="Centre de test", kind=OrganisationKind.TRAINING_CENTRE)
+        db.add(organisation)
+        db.commit()
+        assert organisation.id is not None
+        organisation_id = organisation.id
+    rubric = get_rubrics()["assistant-de-vie-aux-familles"]
+    session_id = create_session(engine, organisation_id=organisation_id, rubric=rubric, flows=[Flow.QUIZ])
+    view = conversation.open(session_id)
+    view = conversation.answer(session_id, "accept", question_id=view.question_id)
+    for _ in range(rubric.quiz.stop.max_items):
+        if view.question is None:
+            break
+        view = conversation.answer(session_id, "je ne sais pas", question_id=view.question_id)
+    assert view.question is None
+    stored = " ".join(row for row in stored_rows(engine))
+    assert "<PERSONNE_1>" in stored  # an initial in an item's text, pseudonymised as it was stored
