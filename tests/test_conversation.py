@@ -21,8 +21,6 @@ from app.db.models import (
     Flow,
     Message,
     MessageRole,
-    Organisation,
-    OrganisationKind,
     SessionStatus,
 )
 from app.invitations import create_invitation
@@ -37,6 +35,7 @@ from flows.session.nodes import ACCEPT
 from flows.turns import Draft, Turn
 from tests.flows.support import ScriptedChatModel, rules_gateway, scripted_gateway
 from tests.flows.test_session_flow import correct_answer
+from tests.worlds import add_organisation
 
 RUBRIC = "aide-soignant"
 
@@ -82,16 +81,7 @@ def conversation(engine: Engine, audit: MemoryAuditSink, scrubber: RecordingScru
 
 @pytest.fixture
 def session_id(engine: Engine) -> str:
-    with Session(engine) as db:
-        organisation = Organisation(name="Centre de test", kind=OrganisationKind.TRAINING_CENTRE)
-        db.add(organisation)
-        db.commit()
-        assert organisation.id is not None
-        organisation_id = organisation.id
-    invitation = create_invitation(
-        engine, get_settings(), organisation_id=organisation_id, rubric=get_rubrics()[RUBRIC], flows=[Flow.QUIZ]
-    )
-    return invitation.session_id
+    return _new_session(engine, [Flow.QUIZ])
 
 
 def _row(engine: Engine, session_id: str) -> AssessmentSession:
@@ -233,15 +223,12 @@ def test_a_run_shows_its_turns_then_streams_the_next_question(engine: Engine, au
 
 def _new_session(engine: Engine, flows: list[Flow]) -> str:
     with Session(engine) as db:
-        organisation = Organisation(name="Centre de test", kind=OrganisationKind.TRAINING_CENTRE)
-        db.add(organisation)
+        organisation_id = add_organisation(db, "Centre de test")
         db.commit()
-        assert organisation.id is not None
-        organisation_id = organisation.id
-    rubric = get_rubrics()[RUBRIC]
-    return create_invitation(
-        engine, get_settings(), organisation_id=organisation_id, rubric=rubric, flows=flows
-    ).session_id
+    invitation = create_invitation(
+        engine, get_settings(), organisation_id=organisation_id, rubric=get_rubrics()[RUBRIC], flows=flows
+    )
+    return invitation.session_id
 
 
 def test_the_candidate_is_told_while_the_model_writes_the_feedback(engine: Engine, audit: MemoryAuditSink) -> None:

@@ -19,7 +19,7 @@ from app.assessment.session_report import SessionReporter
 from app.checkpoints import open_checkpointer
 from app.conversation import Conversation
 from app.db.audit import DatabaseAuditSink
-from app.db.models import Flow, Organisation, OrganisationKind
+from app.db.models import Flow
 from app.invitations import create_session
 from app.llm.gateway import LLMGateway
 from app.pii.analyzer import PiiAnalyzer
@@ -41,6 +41,7 @@ from tests.pii.test_leakage import (
     make_canaries,
     stored_rows,
 )
+from tests.worlds import add_organisation
 
 SESSIONS = 6
 
@@ -103,11 +104,8 @@ def test_no_canary_value_leaks_from_whole_sessions(
     log_output: io.StringIO,  # noqa: F811
 ) -> None:
     with Session(engine) as db:
-        organisation = Organisation(name="Centre de test", kind=OrganisationKind.TRAINING_CENTRE)
-        db.add(organisation)
+        organisation_id = add_organisation(db, "Centre de test")
         db.commit()
-        assert organisation.id is not None
-        organisation_id = organisation.id
     background = _words(" ".join(vocabulary().towns) + " Merci c'est noté")
     canaries = make_canaries(background)[:SESSIONS]
     first_views: list[str] = []
@@ -156,11 +154,8 @@ def test_a_turn_whose_text_gets_a_new_pseudonym_when_stored_is_recorded(
     the vault while the conversation records the turn. On SQLite that once waited on its own write lock ("database
     is locked") and the candidate's answer failed."""
     with Session(engine) as db:
-        organisation = Organisation(name="Centre de test", kind=OrganisationKind.TRAINING_CENTRE)
-        db.add(organisation)
+        organisation_id = add_organisation(db, "Centre de test")
         db.commit()
-        assert organisation.id is not None
-        organisation_id = organisation.id
     rubric = get_rubrics()["assistant-de-vie-aux-familles"]
     session_id = create_session(engine, organisation_id=organisation_id, rubric=rubric, flows=[Flow.QUIZ])
     view = conversation.open(session_id)
