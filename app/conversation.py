@@ -158,11 +158,12 @@ class Conversation:
         for part in self._graph.stream(
             graph_input, _config(session_id), stream_mode=["updates", "custom"], subgraphs=True, version="v2"
         ):
-            if part["type"] == "custom" and isinstance(part["data"], dict) and "draft" in part["data"]:
-                draft = part["data"]
-                live(Draft(draft=self._restored(session_id, draft["draft"]), progress=draft["progress"]))
-            elif part["type"] == "custom" and isinstance(part["data"], dict) and "notice" in part["data"]:
-                live(Notice(notice=str(part["data"]["notice"])))
+            if part["type"] == "custom":
+                data = part["data"]
+                if "draft" in data:
+                    live(Draft(draft=self._restored(session_id, data["draft"]), progress=data["progress"]))
+                elif "notice" in data:
+                    live(Notice(notice=data["notice"]))
             elif part["type"] == "updates":
                 for update in part["data"].values():
                     for entry in update.get("transcript", []) if isinstance(update, dict) else []:

@@ -23,6 +23,7 @@ from app.assessment.scoring.screening import Screening, safe_quote
 from app.llm.errors import LLMError
 from app.llm.gateway import RULES, LLMGateway
 from app.prompts import PromptRegistry
+from flows.turns import no_stream
 
 PROMPT_NAME = "interview/question"
 MAX_QUESTION_CHARS = 300
@@ -67,7 +68,7 @@ class QuestionWriter:
         follow_up_rank: int = 0,
         simple_french: bool = False,
         session_id: str | None = None,
-        on_draft: Callable[[str], None] | None = None,
+        on_draft: Callable[[str], None] = no_stream,
     ) -> PhrasedQuestion:
         """The question to send. `follow_up_rank` 0 asks `bank_question`; 1 and 2 ask for details on the answer.
         `on_draft` receives the question as it is written, each time a `QuestionDraft` lets more of it through."""
@@ -85,7 +86,7 @@ class QuestionWriter:
                 "simple_french": simple_french,
             }
         )
-        draft = QuestionDraft(self.screening, on_draft or _ignore)
+        draft = QuestionDraft(self.screening, on_draft)
         deadline = None if self.max_wait_s is None else self.clock() + self.max_wait_s
         tokens = self.gateway.stream(prompt, session_id=session_id, max_tokens=MAX_QUESTION_TOKENS)
         try:
@@ -133,10 +134,6 @@ class QuestionDraft:
             return
         self.shown = visible
         self.show(visible)
-
-
-def _ignore(_: str) -> None:
-    return None
 
 
 def _cleaned(generated: str) -> str:

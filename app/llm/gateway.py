@@ -157,10 +157,9 @@ class LLMGateway:
         *,
         rules: Callable[[], str],
         session_id: str | None = None,
-        max_tokens: int | None = None,
     ) -> LLMResult[str]:
         call = self._start("complete", prompt, session_id)
-        return self._run(call, lambda model: self._complete(call, model, max_tokens), rules, fallback=True)
+        return self._run(call, lambda model: self._complete(call, model, None), rules, fallback=True)
 
     def structured(
         self,
@@ -350,7 +349,7 @@ class LLMGateway:
     # --- talking to the model -----------------------------------------------------------------------------
 
     def _complete(self, call: _Call, model: BaseChatModel, max_tokens: int | None) -> tuple[str, tuple[str, ...]]:
-        reply = self._invoke(call, model, call.messages, {} if max_tokens is None else {"max_tokens": max_tokens})
+        reply = self._invoke(call, model, call.messages, _length_limit(max_tokens))
         flags = ("max_tokens_reached",) if reply.response_metadata.get("finish_reason") == "length" else ()
         return str(reply.text), flags
 
@@ -388,7 +387,7 @@ class LLMGateway:
 
     def _stream(self, call: _Call, model: BaseChatModel, max_tokens: int | None) -> Iterator[str]:
         lc_messages = _to_langchain(call.messages)
-        options = {} if max_tokens is None else {"max_tokens": max_tokens}
+        options = _length_limit(max_tokens)
         pump, chunk = self._with_retries(call, lambda: self._open_stream(model, lc_messages, options))
         finished = False
         try:
@@ -444,6 +443,11 @@ class LLMGateway:
                     raise LLMUnavailableError(failure.kind, call.attempts, _describe(exc, failure)) from exc
                 retries += 1
                 self._sleep(backoff_delay(failure, retries, base_s=self._backoff_s, max_s=self._max_backoff_s))
+
+
+def _length_limit(max_tokens: int | None) -> dict[str, Any]:
+    """Call options capping the answer's length; none keeps the provider's default."""
+    return {} if max_tokens is None else {"max_tokens": max_tokens}
 
 
 def _to_langchain(messages: Sequence[PromptMessage]) -> list[BaseMessage]:
